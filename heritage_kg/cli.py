@@ -1,0 +1,271 @@
+"""The heritage-kg command line: parse options, call the library, pick an output format, and map
+errors to exit codes (0 success, 1 the data or the query failed, 2 a usage error).
+
+Heavy libraries are imported inside the commands, so that ``heritage-kg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import HeritageKGError
+
+RDF_FORMAT_NAMES = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
+RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def handled(command):
+    """Turn library errors into a one-line message and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except HeritageKGError as error:
+            _fail(str(error), error.exit_code)
+        except RecursionError:
+            _fail("input is nested too deeply to process", 1)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper
+
+
+def _project(ctx: click.Context):
+    from .project import Project
+
+    root = ctx.obj.get("root")
+    return Project.discover(Path(root) if root else None)
+
+
+def _output_option(command):
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write to this file (atomically) instead of stdout.")(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="heritage-kg")
+@click.option("--root", type=click.Path(file_okay=False), envvar="HERITAGE_KG_ROOT",
+              help="Project folder holding ontology/, data/, shapes/ and queries/ (default: found from the working directory).")
+@click.pass_context
+def cli(ctx: click.Context, root: str | None) -> None:
+    """heritage-kg: a knowledge graph of cultural-heritage organisations and their ties.
+
+    \b
+    Examples:
+      heritage-kg validate
+      heritage-kg query founders-of -p organisation blue-shield
+      heritage-kg export --format ttl -o heritage-kg.ttl
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "github")), default="text", show_default=True,
+              help="Report format: text for people, json, sarif (SARIF 2.1), github (workflow annotations).")
+@click.option("--lang", type=click.Choice(("en", "fr")), default="en", show_default=True, help="Language of the messages.")
+@click.option("--fail-on", type=click.Choice(("error", "warning", "info")), default="error", show_default=True,
+              help="Lowest severity that makes the command fail (exit 1).")
+@_output_option
+@click.pass_context
+@handled
+def validate(ctx, paths, fmt, lang, fail_on, output):
+    """Check syntax, SHACL shapes and the checks in queries/checks/.
+
+    With no PATHS, validates ontology/ and data/ against shapes/. PATHS may be files or folders
+    of Turtle; they are validated together with the ontology. Exit 0 when clean (warnings are
+    allowed), 1 on violations or syntax errors, 2 on usage errors.
+
+    \b
+    Examples:
+      heritage-kg validate
+      heritage-kg validate data/agreements.ttl --format sarif -o report.sarif
+      heritage-kg validate --format github --fail-on warning
+    """
+    from .output import check_writable, emit
+    from .project import expand_paths
+    from .reporting import render
+    from .validation import validate as run
+
+    project = _project(ctx)
+    if output:
+        check_writable(output)
+    if paths:
+        given = expand_paths(list(paths))
+        ontology = [p for p in project.turtle_files("ontology") if p.resolve() not in {g.resolve() for g in given}]
+        files = ontology + given
+    else:
+        files = project.graph_files()
+    report = run(files, project.shape_files(), project.check_files())
+    emit(render(report, fmt, lang), output)
+    if fmt != "text" and output is None:
+        pass
+    summary = f"{report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} infos"
+    click.echo(f"validate: {len(files)} files, {report.triples} triples: {summary}", err=True)
+    sys.exit(1 if report.failed(fail_on) else 0)
+
+
+@cli.command("queries")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.pass_context
+@handled
+def list_queries(ctx, fmt):
+    """List the named queries in queries/, with their parameters.
+
+    \b
+    Example:
+      heritage-kg queries
+    """
+    import json
+
+    from .queries import catalogue
+
+    project = _project(ctx)
+    named = catalogue(project.query_files())
+    if fmt == "json":
+        body = [{"name": q.name, "title": q.title, "description": q.description, "tags": q.tags,
+                 "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                            for p in q.params]} for q in named.values()]
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    for q in named.values():
+        params = " ".join(f"-p {p.name} <{p.type}>" + (f" (default {p.default})" if p.default is not None else "")
+                          for p in q.params)
+        click.echo(f"{q.name}\n    {q.title}" + (f"\n    {params}" if params else ""))
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--sparql", "sparql_text", help="Run this SPARQL text instead of a named query or file.")
+@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="Set a parameter of a named query; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default=None,
+              help="table (default), csv, tsv, json, xml, md for SELECT/ASK; ttl (default), nt, jsonld, xml for CONSTRUCT/DESCRIBE.")
+@click.option("--endpoint", help="Run against this SPARQL 1.1 endpoint instead of the bundled data.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for a remote endpoint.")
+@_output_option
+@click.pass_context
+@handled
+def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, output):
+    """Run a named query (QUERY is its name), a .rq file, or - for stdin.
+
+    Parameters are bound as typed RDF terms, never pasted into the query text.
+
+    \b
+    Examples:
+      heritage-kg query blue-shield-founders
+      heritage-kg query partners -p organisation icom --format csv
+      heritage-kg query --sparql 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'
+      heritage-kg query agreements --endpoint http://localhost:7878/query
+    """
+    from .errors import UsageError
+    from .output import check_writable, emit
+    from .queries import NamedQuery, catalogue, read_query
+    from .results import render
+
+    project = _project(ctx)
+    if output:
+        check_writable(output)
+    if (query is None) == (sparql_text is None):
+        raise UsageError("give either a QUERY (name, file or -) or --sparql TEXT")
+    given = {}
+    for name, value in params:
+        if name in given:
+            raise UsageError(f"parameter {name!r} given twice")
+        given[name] = value
+    if sparql_text is not None:
+        named = NamedQuery("--sparql", Path("--sparql"), sparql_text)
+    elif query == "-":
+        named = NamedQuery("stdin", Path("-"), sys.stdin.read())
+    elif query.endswith(".rq") or "/" in query:
+        if not Path(query).is_file():
+            raise UsageError(f"{query}: no such query file")
+        named = read_query(Path(query))
+    else:
+        known = catalogue(project.query_files())
+        if query not in known:
+            raise UsageError(f"unknown query {query!r}; 'heritage-kg queries' lists them")
+        named = known[query]
+    if given and not named.params:
+        raise UsageError(f"query {named.name!r} takes no parameters")
+    text = named.bind(given) if named.params else named.text
+    if endpoint:
+        from .engine import RemoteEngine
+
+        engine = RemoteEngine(endpoint, timeout)
+    else:
+        from .build import build_store
+        from .engine import EmbeddedEngine
+
+        engine = EmbeddedEngine(build_store(project))
+    result = engine.query(text, named.name)
+    fmt = fmt or ("ttl" if result.kind == "graph" else "table")
+    emit(render(result, fmt), output)
+    if result.incomplete:
+        click.echo(f"warning: incomplete result: {result.incomplete}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(RDF_FORMAT_NAMES), default="ttl", show_default=True)
+@_output_option
+@click.pass_context
+@handled
+def export(ctx, fmt, output):
+    """Export the whole dataset, with its standard-vocabulary triples and its VoID/DCAT
+    description. The output is byte-identical across runs.
+
+    \b
+    Examples:
+      heritage-kg export --format ttl -o heritage-kg.ttl
+      heritage-kg export --format jsonld > heritage-kg.jsonld
+    """
+    from .build import build_store
+    from .export import export as run
+    from .output import check_writable, emit
+
+    project = _project(ctx)
+    if output:
+        check_writable(output)
+    emit(run(build_store(project), fmt), output)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.pass_context
+@handled
+def stats(ctx, fmt):
+    """Entities per class, relationships per kind, statements per source, label coverage.
+
+    \b
+    Example:
+      heritage-kg stats --format json
+    """
+    import json
+
+    from .build import build_store
+    from .stats import compute, render_table
+
+    figures = compute(build_store(_project(ctx)))
+    click.echo(json.dumps(figures, indent=2) if fmt == "json" else render_table(figures), nl=fmt == "json")
+
+
+def main() -> None:
+    cli(prog_name="heritage-kg")
+
+
+if __name__ == "__main__":
+    main()

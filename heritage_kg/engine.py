@@ -1,0 +1,128 @@
+"""One small store interface, with two implementations: the embedded Oxigraph store and a
+remote SPARQL 1.1 endpoint. Both return the same `Result`, made of Oxigraph terms, so every
+renderer and test treats them alike."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .errors import EndpointError, QueryError
+
+
+@dataclass
+class Result:
+    kind: str  # "bindings", "boolean" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, object]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    #: Set when the server said the answer is partial (Virtuoso's 206 or X-SQL-State).
+    incomplete: str | None = None
+
+
+class EmbeddedEngine:
+    """Queries an in-memory or on-disk Oxigraph store."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def query(self, text: str, name: str = "query") -> Result:
+        try:
+            answer = self.store.query(text)
+        except SyntaxError as error:
+            raise QueryError(f"{name}: SPARQL syntax error: {_sparql_message(error)}") from None
+        except (OSError, RuntimeError) as error:
+            raise QueryError(f"{name}: {error}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("boolean", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [{v: s[v] for v in variables if s[v] is not None} for s in answer]
+            return Result("bindings", variables=variables, rows=rows)
+        return Result("graph", triples=list(answer))
+
+
+def _sparql_message(error: SyntaxError) -> str:
+    text = str(error)
+    return text.replace("\n", " ")
+
+
+class RemoteEngine:
+    """Queries a SPARQL 1.1 Protocol endpoint through SPARQLWrapper."""
+
+    def __init__(self, endpoint: str, timeout: float = 30.0):
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def query(self, text: str, name: str = "query") -> Result:
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        client = SPARQLWrapper(self.endpoint)
+        client.setMethod(POST)
+        client.setTimeout(int(max(1, self.timeout)))
+        client.setQuery(text)
+        form = client.queryType
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            client.setReturnFormat("nt")
+            client.addCustomHttpHeader("Accept", "application/n-triples")
+        else:
+            client.setReturnFormat("json")
+        response = self._send(client, name)
+        headers = {k.lower(): v for k, v in response.response.headers.items()}
+        status = getattr(response.response, "status", getattr(response.response, "code", 200))
+        incomplete = None
+        if status == 206 or "x-sql-state" in headers:
+            incomplete = f"the endpoint sent a partial answer (HTTP {status}, X-SQL-State {headers.get('x-sql-state', '-')})"
+        body = response.response.read()
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            try:
+                triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+            except SyntaxError as error:
+                raise EndpointError(f"{self.endpoint}: unreadable N-Triples answer: {error}") from None
+            return Result("graph", triples=triples, incomplete=incomplete)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise EndpointError(f"{self.endpoint}: the answer is not SPARQL JSON results") from None
+        if "boolean" in data:
+            return Result("boolean", boolean=bool(data["boolean"]), incomplete=incomplete)
+        variables = data.get("head", {}).get("vars", [])
+        rows = [{k: _term(v) for k, v in row.items()} for row in data.get("results", {}).get("bindings", [])]
+        return Result("bindings", variables=variables, rows=rows, incomplete=incomplete)
+
+    def _send(self, client, name: str):
+        import socket
+        import urllib.error
+
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        try:
+            return client.query()
+        except SPARQLWrapperException as error:
+            message = str(error).splitlines()[0]
+            if "QueryBadFormed" in type(error).__name__ or "400" in message:
+                raise QueryError(f"{name}: the endpoint rejected the query: {message}") from None
+            raise EndpointError(f"{self.endpoint}: {message}") from None
+        except urllib.error.HTTPError as error:
+            raise EndpointError(f"{self.endpoint}: HTTP {error.code} {error.reason}") from None
+        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
+                raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s") from None
+            raise EndpointError(f"{self.endpoint}: unreachable: {reason}") from None
+
+
+def _term(binding: dict):
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if "xml:lang" in binding:
+        return ox.Literal(value, language=binding["xml:lang"])
+    if "datatype" in binding:
+        return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+    return ox.Literal(value)

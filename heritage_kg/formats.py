@@ -1,0 +1,51 @@
+"""The one table of formats: names, media types, file suffixes and parser/serialiser keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str
+    media_type: str
+    suffix: str
+    rdflib: str
+    #: Whether the format carries named graphs.
+    dataset: bool = False
+
+
+RDF_FORMATS: dict[str, RdfFormat] = {
+    f.name: f
+    for f in (
+        RdfFormat("ttl", "text/turtle", ".ttl", "turtle"),
+        RdfFormat("nt", "application/n-triples", ".nt", "nt"),
+        RdfFormat("nq", "application/n-quads", ".nq", "nquads", dataset=True),
+        RdfFormat("trig", "application/trig", ".trig", "trig", dataset=True),
+        RdfFormat("jsonld", "application/ld+json", ".jsonld", "json-ld"),
+        RdfFormat("xml", "application/rdf+xml", ".rdf", "xml"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    name: str
+    media_type: str
+    suffix: str
+
+
+RESULT_FORMATS: dict[str, ResultFormat] = {
+    f.name: f
+    for f in (
+        ResultFormat("table", "text/plain", ".txt"),
+        ResultFormat("csv", "text/csv", ".csv"),
+        ResultFormat("tsv", "text/tab-separated-values", ".tsv"),
+        ResultFormat("json", "application/sparql-results+json", ".srj"),
+        ResultFormat("xml", "application/sparql-results+xml", ".srx"),
+        ResultFormat("md", "text/markdown", ".md"),
+    )
+}
+
+#: Formats for graph results (CONSTRUCT, DESCRIBE) of `query`.
+GRAPH_RESULT_FORMATS = ("ttl", "nt", "jsonld", "xml")

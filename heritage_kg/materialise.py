@@ -1,0 +1,45 @@
+"""Adds the standard-vocabulary triples that the ontology's alignments imply.
+
+A consumer who knows schema.org, W3C ORG or PROV-O, and runs no reasoner, must still find
+``schema:Organization``, ``org:member`` or ``prov:wasDerivedFrom`` in the graph. This module
+computes them once, at load time, from the ontology itself (sub-class, sub-property and inverse
+axioms) and from the SPARQL Update rules in ``ontology/rules/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import DataError
+
+_PREFIXES = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+#: Only alignments stated by our own ontology are applied, never those of imported vocabularies.
+_CLOSURE = (
+    # types: every super-class, through sub-class and equivalence axioms
+    """INSERT { ?s a ?super } WHERE {
+         ?s a ?class . ?class (rdfs:subClassOf|owl:equivalentClass)+ ?super . FILTER isIRI(?super) }""",
+    # inverse properties, both ways
+    """INSERT { ?o ?q ?s } WHERE { ?p owl:inverseOf ?q . ?s ?p ?o . FILTER (!isLiteral(?o)) }""",
+    """INSERT { ?o ?p ?s } WHERE { ?p owl:inverseOf ?q . ?s ?q ?o . FILTER (!isLiteral(?o)) }""",
+    # values: every super-property
+    """INSERT { ?s ?super ?o } WHERE { ?p rdfs:subPropertyOf+ ?super . ?s ?p ?o . FILTER isIRI(?super) }""",
+)
+
+
+def materialise(store: ox.Store, rules: list[Path]) -> int:
+    """Add the implied triples to ``store``; return how many were added."""
+    before = len(store)
+    for update in _CLOSURE:
+        store.update(_PREFIXES + update)
+    for rule in rules:
+        try:
+            store.update(rule.read_text(encoding="utf-8"))
+        except SyntaxError as error:
+            raise DataError(f"{rule}:{error.lineno or 1}: {error}") from None
+    return len(store) - before

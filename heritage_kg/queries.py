@@ -1,0 +1,184 @@
+"""Named queries: their `#+ ` YAML header, and typed parameters bound as RDF terms.
+
+A parameter is never pasted into the query text as the user typed it. Its value is first
+turned into an RDF term of the declared type (an IRI, a typed literal, ...), and that term,
+serialised by Oxigraph, is bound with a ``VALUES`` block at the head of the outermost ``WHERE``
+group. That binds the variable before any pattern is matched, and it works the same on the
+embedded engine and on any SPARQL 1.1 endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .errors import QueryError, UsageError
+from .project import ENTITY_NS
+from .terms import PREFIXES
+
+_HEADER = "#+ "
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TYPES = ("iri", "string", "integer", "date", "year", "boolean")
+_SCAN = re.compile(
+    r'#[^\n]*|<[^>\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|\bWHERE\s*\{',
+    re.IGNORECASE,
+)
+_FORM = re.compile(r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n|#[^\n]*\n|\s+)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str = ""
+    default: object = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def term(self, raw: object) -> ox.NamedNode | ox.Literal:
+        """The RDF term for a value given on the command line or as the default."""
+        text = str(raw).strip() if not isinstance(raw, bool) else str(raw).lower()
+        where = f"parameter {self.name!r}"
+        if self.type == "iri":
+            iri = _expand(text)
+            try:
+                return ox.NamedNode(iri)
+            except ValueError:
+                raise UsageError(f"{where}: {text!r} is not a valid IRI") from None
+        if self.type == "string":
+            return ox.Literal(text)
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d+", text):
+                raise UsageError(f"{where}: {text!r} is not an integer")
+            return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
+        if self.type == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise UsageError(f"{where}: {text!r} is not a date (YYYY-MM-DD)")
+            return ox.Literal(text, datatype=ox.NamedNode(_XSD + "date"))
+        if self.type == "year":
+            if not re.fullmatch(r"\d{4}", text):
+                raise UsageError(f"{where}: {text!r} is not a year (YYYY)")
+            return ox.Literal(text, datatype=ox.NamedNode(_XSD + "gYear"))
+        if self.type == "boolean":
+            if text not in ("true", "false"):
+                raise UsageError(f"{where}: {text!r} is not true or false")
+            return ox.Literal(text, datatype=ox.NamedNode(_XSD + "boolean"))
+        raise UsageError(f"{where}: unknown type {self.type!r}")
+
+
+def _expand(text: str) -> str:
+    """A full IRI, a prefixed name such as kg:icom, or a bare entity slug such as icom."""
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+        return text
+    if ":" in text:
+        prefix, local = text.split(":", 1)
+        if prefix in PREFIXES:
+            return PREFIXES[prefix] + local
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text):
+        return ENTITY_NS + text
+    return text
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    params: list[Param] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        match = _FORM.search(_strip_header(self.text))
+        return match.group(1).upper() if match else "SELECT"
+
+    def bind(self, given: dict[str, str]) -> str:
+        """The query text with every parameter bound as a typed RDF term."""
+        known = {p.name for p in self.params}
+        for name in given:
+            if name not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                raise UsageError(f"query {self.name!r}: unknown parameter {name!r} (parameters: {listed})")
+        bindings = {}
+        for param in self.params:
+            if param.name in given:
+                bindings[param.name] = param.term(given[param.name])
+            elif param.required:
+                raise UsageError(f"query {self.name!r}: missing parameter {param.name!r} (-p {param.name} VALUE)")
+            else:
+                bindings[param.name] = param.term(param.default)
+        return bind_values(self.text, bindings, self.name)
+
+
+def _strip_header(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
+
+
+def bind_values(text: str, bindings: dict[str, object], name: str = "query") -> str:
+    """Insert ``VALUES ?var { term }`` blocks at the head of the outermost WHERE group."""
+    if not bindings:
+        return text
+    for match in _SCAN.finditer(text):
+        token = match.group()
+        if token.upper().startswith("WHERE"):
+            block = " ".join(f"VALUES ?{var} {{ {term} }}" for var, term in bindings.items())
+            return f"{text[:match.end()]} {block}{text[match.end():]}"
+    raise QueryError(f"{name}: a parameterised query needs an explicit WHERE clause")
+
+
+def parse_header(text: str, path: Path) -> dict:
+    lines = [line[len(_HEADER):] if line.startswith(_HEADER) else "" for line in text.splitlines() if line.startswith("#+")]
+    if not lines:
+        return {}
+    try:
+        meta = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise UsageError(f"{path}{line}: bad #+ header: {getattr(error, 'problem', error)}") from None
+    if not isinstance(meta, dict):
+        raise UsageError(f"{path}: the #+ header must be a YAML mapping")
+    return meta
+
+
+def read_query(path: Path) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read query: {error}") from None
+    meta = parse_header(text, path)
+    params = []
+    for item in meta.get("params") or []:
+        if not isinstance(item, dict) or "name" not in item:
+            raise UsageError(f"{path}: each entry of 'params' needs a name")
+        ptype = item.get("type", "string")
+        if ptype not in _TYPES:
+            raise UsageError(f"{path}: parameter {item['name']!r} has unknown type {ptype!r} (one of {', '.join(_TYPES)})")
+        params.append(Param(str(item["name"]), ptype, str(item.get("description", "")), item.get("default")))
+    return NamedQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        title=str(meta.get("title", "")),
+        description=str(meta.get("description", "")).strip(),
+        tags=[str(t) for t in meta.get("tags") or []],
+        params=params,
+        meta=meta,
+    )
+
+
+def catalogue(paths: list[Path]) -> dict[str, NamedQuery]:
+    return {q.name: q for q in map(read_query, paths)}

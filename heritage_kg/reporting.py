@@ -1,0 +1,101 @@
+"""Validation reports as text for people, JSON, SARIF 2.1 for code-scanning, and GitHub
+workflow annotations."""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+
+from . import __version__
+from .validation import Report
+
+REPORT_FORMATS = ("text", "json", "sarif", "github")
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def render(report: Report, fmt: str, lang: str = "en") -> str:
+    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}[fmt](report, lang)
+
+
+def _text(report: Report, lang: str) -> str:
+    lines = []
+    for path, group in groupby(report.findings, key=lambda f: f.path):
+        lines.append(str(path) if path else "(not located in a file)")
+        for f in group:
+            where = f"{f.line}:{f.column}" if f.line else "-"
+            detail = " ".join(x for x in (
+                f"[{f.shape}]" if f.shape else "",
+                f"{f.focus}" if f.focus else "",
+                f"{f.result_path}" if f.result_path else "",
+                f"= {f.value}" if f.value else "") if x)
+            lines.append(f"  {where:>8}  {f.severity:<7}  {f.text(lang)}" + (f"  {detail}" if detail else ""))
+    counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in ("error", "warning", "info"))
+    lines.append(f"{len(report.files)} files, {report.triples} triples: {counts}")
+    return "\n".join(lines) + "\n"
+
+
+def _as_dict(f, lang: str) -> dict:
+    return {
+        "severity": f.severity, "kind": f.kind, "file": str(f.path) if f.path else None,
+        "line": f.line, "column": f.column, "focus": f.focus, "shape": f.shape,
+        "path": f.result_path, "value": f.value, "message": f.text(lang), "messages": f.message,
+    }
+
+
+def _json(report: Report, lang: str) -> str:
+    body = {
+        "conforms": not report.findings,
+        "files": [str(p) for p in report.files],
+        "triples": report.triples,
+        "counts": {s: report.count(s) for s in ("error", "warning", "info")},
+        "results": [_as_dict(f, lang) for f in report.findings],
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif(report: Report, lang: str) -> str:
+    rules: dict[str, dict] = {}
+    results = []
+    for f in report.findings:
+        rule_id = f.shape or f"{f.kind}-error"
+        rules.setdefault(rule_id, {"id": rule_id, "shortDescription": {"text": f.text(lang)}})
+        result = {"ruleId": rule_id, "level": _SARIF_LEVEL[f.severity], "message": {"text": f.text(lang)}}
+        if f.path:
+            result["locations"] = [{"physicalLocation": {
+                "artifactLocation": {"uri": f.path.as_posix()},
+                "region": {"startLine": f.line or 1, "startColumn": f.column or 1}}}]
+        if f.focus:
+            result["properties"] = {"focusNode": f.focus, "resultPath": f.result_path, "value": f.value}
+        results.append(result)
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "heritage-kg", "version": __version__,
+                                "informationUri": "https://w3id.org/heritage-kg/",
+                                "rules": sorted(rules.values(), key=lambda r: r["id"])}},
+            "results": results,
+        }],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(report: Report, lang: str) -> str:
+    lines = []
+    for f in report.findings:
+        props = []
+        if f.path:
+            props += [f"file={_escape_property(f.path.as_posix())}", f"line={f.line or 1}", f"col={f.column or 1}"]
+        if f.shape:
+            props.append(f"title={_escape_property(f.shape)}")
+        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_escape_data(f.text(lang))}")
+    return "\n".join(lines) + ("\n" if lines else "")
