@@ -263,6 +263,66 @@ def stats(ctx, fmt):
     click.echo(json.dumps(figures, indent=2) if fmt == "json" else render_table(figures), nl=fmt == "json")
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("svg", "dot", "graphml", "mermaid")), default="svg", show_default=True)
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(("agreement", "membership", "advice", "recognition", "unit", "founding")),
+              help="Draw only these kinds of tie; repeatable (default: all).")
+@click.option("--around", help="Draw only the neighbourhood of this organisation (slug, prefixed name or IRI).")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from --around.")
+@_output_option
+@click.pass_context
+@handled
+def graph(ctx, fmt, kinds, around, depth, output):
+    """Draw the network of organisations: SVG, or DOT, GraphML and Mermaid for other tools.
+
+    Each kind of tie has its own colour and line style, and a legend names them.
+
+    \b
+    Examples:
+      heritage-kg graph -o network.svg
+      heritage-kg graph --around icom --depth 1 --kind agreement -o icom.svg
+      heritage-kg graph --format mermaid
+    """
+    from .build import build_store
+    from .network import KINDS, render
+    from .output import check_writable, emit
+    from .queries import Param
+
+    project = _project(ctx)
+    if output:
+        check_writable(output)
+    centre = Param("around", "iri").term(around).value if around else None
+    emit(render(build_store(project), fmt, list(kinds) or list(KINDS), centre, depth), output)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "md")), default="text", show_default=True)
+@_output_option
+@click.pass_context
+@handled
+def diff(ctx, old, new, fmt, output):
+    """Say what changed between two versions of the data, in domain terms.
+
+    OLD and NEW are git revisions, dump files (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or folders.
+
+    \b
+    Examples:
+      heritage-kg diff HEAD~1 HEAD
+      heritage-kg diff old.nt new.nt --format md
+    """
+    from .diff import diff as run, load_version, render
+    from .output import check_writable, emit
+
+    project = _project(ctx)
+    if output:
+        check_writable(output)
+    changes = run(load_version(old, project.root), load_version(new, project.root))
+    emit(render(changes, fmt), output)
+
+
 def main() -> None:
     cli(prog_name="heritage-kg")
 

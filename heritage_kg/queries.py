@@ -37,6 +37,8 @@ class Param:
     type: str
     description: str = ""
     default: object = None
+    #: For IRI parameters: the namespace a bare slug is expanded into (default: entities).
+    namespace: str = ENTITY_NS
 
     @property
     def required(self) -> bool:
@@ -47,7 +49,7 @@ class Param:
         text = str(raw).strip() if not isinstance(raw, bool) else str(raw).lower()
         where = f"parameter {self.name!r}"
         if self.type == "iri":
-            iri = _expand(text)
+            iri = _expand(text, self.namespace)
             try:
                 return ox.NamedNode(iri)
             except ValueError:
@@ -73,7 +75,7 @@ class Param:
         raise UsageError(f"{where}: unknown type {self.type!r}")
 
 
-def _expand(text: str) -> str:
+def _expand(text: str, namespace: str = ENTITY_NS) -> str:
     """A full IRI, a prefixed name such as kg:icom, or a bare entity slug such as icom."""
     if text.startswith("<") and text.endswith(">"):
         return text[1:-1]
@@ -84,7 +86,7 @@ def _expand(text: str) -> str:
         if prefix in PREFIXES:
             return PREFIXES[prefix] + local
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text):
-        return ENTITY_NS + text
+        return namespace + text
     return text
 
 
@@ -167,7 +169,8 @@ def read_query(path: Path) -> NamedQuery:
         ptype = item.get("type", "string")
         if ptype not in _TYPES:
             raise UsageError(f"{path}: parameter {item['name']!r} has unknown type {ptype!r} (one of {', '.join(_TYPES)})")
-        params.append(Param(str(item["name"]), ptype, str(item.get("description", "")), item.get("default")))
+        params.append(Param(str(item["name"]), ptype, str(item.get("description", "")), item.get("default"),
+                            str(item.get("namespace", ENTITY_NS))))
     return NamedQuery(
         name=path.stem,
         path=path,

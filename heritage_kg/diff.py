@@ -1,0 +1,152 @@
+"""What changed between two versions of the data, said in domain terms.
+
+A version is a git revision (its ontology/ and data/ Turtle files, read with ``git show``), or a
+dump file in any RDF format, or a folder of Turtle files.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import DataError, UsageError
+from .formats import RDF_FORMATS
+from .project import ENTITY_NS, GRAPH_DIRS
+
+_H = "https://w3id.org/heritage-kg/ontology#"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
+               ".xml": ox.RdfFormat.RDF_XML}
+#: tie class -> the properties that name its sides, in the order they are said
+_SIDES = {"Agreement": ("party",), "Membership": ("member", "organisation"), "AdvisoryRelation": ("advisor", "advisee"),
+          "Recognition": ("grantedBy", "grantedTo"), "Mandate": ("mandateHolder", "instrument"),
+          "Founding": ("founded",), "Post": ("heldBy", "postIn"), "Signature": ("signer", "onBehalfOf"),
+          "Observation": ("observedEntity",)}
+_KIND_WORDS = {"Agreement": "agreement", "Membership": "membership", "AdvisoryRelation": "advisory relation",
+               "Recognition": "recognition", "Mandate": "mandate", "Founding": "founding", "Post": "post",
+               "Signature": "signature", "Observation": "figure"}
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # "added", "removed", "changed"
+    subject: str
+    text: str
+
+
+def _git_files(root: Path, rev: str) -> list[tuple[str, bytes]]:
+    listing = subprocess.run(["git", "-C", str(root), "ls-tree", "-r", "--name-only", rev, "--", *GRAPH_DIRS],
+                             capture_output=True)
+    if listing.returncode != 0:
+        raise UsageError(f"{rev}: not a file, folder or git revision")
+    out = []
+    for name in listing.stdout.decode().split():
+        if name.endswith(".ttl"):
+            blob = subprocess.run(["git", "-C", str(root), "show", f"{rev}:{name}"], capture_output=True)
+            out.append((f"{rev}:{name}", blob.stdout))
+    return out
+
+
+def load_version(spec: str, root: Path) -> ox.Store:
+    path = Path(spec)
+    if path.is_dir():
+        files = [(str(p), p.read_bytes()) for d in ([path / g for g in GRAPH_DIRS if (path / g).is_dir()] or [path])
+                 for p in sorted(d.glob("*.ttl"))]
+        if not files:
+            raise UsageError(f"{spec}: folder holds no Turtle files")
+    elif path.is_file():
+        fmt = _OX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise UsageError(f"{spec}: unknown RDF file type (use {', '.join(sorted(_OX_FORMATS))})")
+        files = [(spec, path.read_bytes())]
+    else:
+        files = _git_files(root, spec)
+    store = ox.Store()
+    for name, data in files:
+        fmt = _OX_FORMATS.get(Path(name).suffix.lower(), ox.RdfFormat.TURTLE)
+        try:
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(data, format=fmt))
+        except SyntaxError as error:
+            raise DataError(f"{name}:{error.lineno or 1}:{error.offset or 1}: {error}") from None
+    return store
+
+
+def _snapshot(store: ox.Store) -> dict[str, dict]:
+    """Per entity: its hkg type, labels, sides, and every other value, blank nodes left out."""
+    entities: dict[str, dict] = {}
+    for quad in store:
+        s = quad.subject
+        if not isinstance(s, ox.NamedNode) or not s.value.startswith(ENTITY_NS):
+            continue
+        e = entities.setdefault(s.value, {"types": set(), "labels": {}, "values": set()})
+        p, o = quad.predicate.value, quad.object
+        if p == _TYPE and o.value.startswith(_H):
+            e["types"].add(o.value[len(_H):])
+        elif p == _LABEL and isinstance(o, ox.Literal):
+            e["labels"][o.language or ""] = o.value
+        elif not isinstance(o, ox.BlankNode):
+            e["values"].add((p, str(o)))
+    return entities
+
+
+def _name(iri: str, snap: dict) -> str:
+    e = snap.get(iri)
+    if e:
+        return e["labels"].get("en") or next(iter(e["labels"].values()), iri.removeprefix(ENTITY_NS))
+    return iri.removeprefix(ENTITY_NS)
+
+
+def _describe(iri: str, snap: dict) -> str:
+    e = snap[iri]
+    for cls, props in _SIDES.items():
+        if cls in e["types"]:
+            sides = sorted(_name(o.strip("<>"), snap) for p, o in e["values"] for prop in props if p == _H + prop)
+            return f"{_KIND_WORDS[cls]} between {' and '.join(sides)}" if cls == "Agreement" else \
+                f"{_KIND_WORDS[cls]} {' / '.join(sides)}"
+    kind = sorted(e["types"])[0] if e["types"] else "entity"
+    return f"{kind} {_name(iri, snap)}"
+
+
+def diff(old: ox.Store, new: ox.Store) -> list[Change]:
+    a, b = _snapshot(old), _snapshot(new)
+    changes: list[Change] = []
+    for iri in sorted(set(b) - set(a)):
+        changes.append(Change("added", iri, f"{_describe(iri, b)} added"))
+    for iri in sorted(set(a) - set(b)):
+        changes.append(Change("removed", iri, f"{_describe(iri, a)} removed"))
+    for iri in sorted(set(a) & set(b)):
+        ea, eb = a[iri], b[iri]
+        for lang in sorted(set(ea["labels"]) | set(eb["labels"])):
+            before, after = ea["labels"].get(lang), eb["labels"].get(lang)
+            if before != after:
+                word = {"en": "English", "fr": "French"}.get(lang, lang or "untagged")
+                changes.append(Change("changed", iri, f"{word} label of {_name(iri, b)} changed: {before!r} -> {after!r}"))
+        for p, o in sorted(eb["values"] - ea["values"]):
+            changes.append(Change("changed", iri, f"{_name(iri, b)}: {_short(p)} {o} added"))
+        for p, o in sorted(ea["values"] - eb["values"]):
+            changes.append(Change("changed", iri, f"{_name(iri, b)}: {_short(p)} {o} removed"))
+    return changes
+
+
+def _short(iri: str) -> str:
+    return "hkg:" + iri[len(_H):] if iri.startswith(_H) else f"<{iri}>"
+
+
+def render(changes: list[Change], fmt: str) -> str:
+    import json
+
+    if fmt == "json":
+        return json.dumps([c.__dict__ for c in changes], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        out = []
+        for action in ("added", "removed", "changed"):
+            items = [c for c in changes if c.action == action]
+            if items:
+                out += [f"## {action.capitalize()}", ""] + [f"- {c.text}" for c in items] + [""]
+        return "\n".join(out) if out else "No changes.\n"
+    return "".join(f"{c.text}\n" for c in changes) or "no changes\n"

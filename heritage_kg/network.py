@@ -1,0 +1,166 @@
+"""The network of organisations as a picture: DOT, SVG (through Graphviz), GraphML and Mermaid."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections import deque
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from .errors import DataError, UsageError
+from .project import ENTITY_NS
+
+NETWORK_FORMATS = ("svg", "dot", "graphml", "mermaid")
+
+#: kind of tie -> (SPARQL pattern binding ?a ?b ?label, edge colour, line style, directed)
+KINDS = {
+    "agreement": ("""?tie a hkg:Agreement ; hkg:party ?a , ?b ; hkg:agreementKind ?k . ?k skos:prefLabel ?label .
+                     FILTER(LANG(?label) = 'en' && STR(?a) < STR(?b))""", "#1f77b4", "solid", False),
+    "membership": ("""?tie a hkg:Membership ; hkg:member ?a ; hkg:organisation ?b ; hkg:role ?r .
+                      ?r skos:prefLabel ?label . FILTER(LANG(?label) = 'en')""", "#2ca02c", "bold", True),
+    "advice": ("""?tie a hkg:AdvisoryRelation ; hkg:advisor ?a ; hkg:advisee ?b ; hkg:advisoryKind ?k .
+                  ?k skos:prefLabel ?label . FILTER(LANG(?label) = 'en')""", "#9467bd", "dashed", True),
+    "recognition": ("""?tie a hkg:Recognition ; hkg:grantedBy ?a ; hkg:grantedTo ?b ; hkg:status ?k .
+                       ?k skos:prefLabel ?label . FILTER(LANG(?label) = 'en')""", "#d62728", "dashed", True),
+    "unit": ("""?a hkg:unitOf ?b . BIND("unit of" AS ?label)""", "#7f7f7f", "dotted", True),
+    "founding": ("""?tie a hkg:Founding ; hkg:founder ?a ; hkg:founded ?b . BIND("founded" AS ?label)""", "#ff7f0e", "solid", True),
+}
+_PREFIX = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: str
+    label: str
+
+
+def _labels(store: ox.Store) -> dict[str, str]:
+    """A short English name for each organisation or unit: its acronym, else its label."""
+    rows = store.query(_PREFIX + """SELECT ?o (SAMPLE(?acr) AS ?a) (SAMPLE(?l) AS ?name) WHERE {
+        { ?o a hkg:Organisation } UNION { ?o a hkg:OrganisationalUnit }
+        OPTIONAL { ?o hkg:acronym ?acr FILTER(LANG(?acr) = 'en') }
+        OPTIONAL { ?o rdfs:label ?l FILTER(LANG(?l) = 'en') } } GROUP BY ?o""")
+    return {r[0].value: (r[1] or r[2] or r[0]).value for r in rows}
+
+
+def edges(store: ox.Store, kinds: list[str]) -> list[Edge]:
+    found = set()
+    for kind in kinds:
+        pattern = KINDS[kind][0]
+        for row in store.query(_PREFIX + f"SELECT DISTINCT ?a ?b ?label WHERE {{ {pattern} }}"):
+            found.add(Edge(row[0].value, row[1].value, kind, row[2].value))
+    return sorted(found, key=lambda e: (e.kind, e.source, e.target, e.label))
+
+
+def neighbourhood(all_edges: list[Edge], centre: str, depth: int) -> list[Edge]:
+    adjacent: dict[str, set[str]] = {}
+    for e in all_edges:
+        adjacent.setdefault(e.source, set()).add(e.target)
+        adjacent.setdefault(e.target, set()).add(e.source)
+    if centre not in adjacent:
+        raise UsageError(f"--around {centre.removeprefix(ENTITY_NS)}: no such organisation in the network")
+    reached = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        node = queue.popleft()
+        if reached[node] == depth:
+            continue
+        for other in sorted(adjacent[node]):
+            if other not in reached:
+                reached[other] = reached[node] + 1
+                queue.append(other)
+    return [e for e in all_edges if e.source in reached and e.target in reached]
+
+
+def _id(iri: str) -> str:
+    return iri.removeprefix(ENTITY_NS).replace("-", "_")
+
+
+def to_dot(es: list[Edge], labels: dict[str, str]) -> str:
+    nodes = sorted({e.source for e in es} | {e.target for e in es})
+    out = ["digraph heritage_kg {", '  graph [rankdir=LR, overlap=false, splines=true, fontname="Helvetica"];',
+           '  node [shape=box, style="rounded,filled", fillcolor="#f4f1ea", fontname="Helvetica", fontsize=11];',
+           '  edge [fontname="Helvetica", fontsize=9];']
+    for n in nodes:
+        out.append(f'  {_id(n)} [label={_dq(labels.get(n, n))}, URL={_dq(n)}];')
+    for e in es:
+        colour, style, directed = KINDS[e.kind][1:]
+        arrow = "normal" if directed else "none"
+        out.append(f'  {_id(e.source)} -> {_id(e.target)} [label={_dq(e.label)}, color="{colour}", '
+                   f'fontcolor="{colour}", style={style}, arrowhead={arrow}];')
+    out.append('  subgraph cluster_legend { label="kinds of tie"; fontname="Helvetica"; fontsize=10; style=dashed;')
+    for kind, (_, colour, style, _) in KINDS.items():
+        if any(e.kind == kind for e in es):
+            out.append(f'    legend_{kind} [shape=plaintext, style="", label={_dq(kind)}, fontcolor="{colour}"];')
+    out.append("  }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _dq(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_svg(dot: str) -> str:
+    exe = shutil.which("dot")
+    if exe is None:
+        raise DataError("--format svg needs Graphviz's 'dot' program (Debian: apt-get install graphviz)")
+    done = subprocess.run([exe, "-Tsvg"], input=dot.encode(), capture_output=True, timeout=120)
+    if done.returncode != 0:
+        raise DataError(f"Graphviz failed: {done.stderr.decode(errors='replace').strip().splitlines()[0]}")
+    return done.stdout.decode("utf-8")
+
+
+def to_mermaid(es: list[Edge], labels: dict[str, str]) -> str:
+    out = ["flowchart LR"]
+    for n in sorted({e.source for e in es} | {e.target for e in es}):
+        out.append(f'  {_id(n)}["{labels.get(n, n).replace(chr(34), "#quot;")}"]')
+    styles = []
+    for i, e in enumerate(es):
+        link = "-->" if KINDS[e.kind][3] else "---"
+        if KINDS[e.kind][2] in ("dashed", "dotted"):
+            link = "-.->" if KINDS[e.kind][3] else "-.-"
+        elif KINDS[e.kind][2] == "bold":
+            link = "==>"
+        out.append(f'  {_id(e.source)} {link}|"{e.label.replace(chr(34), "#quot;")}"| {_id(e.target)}')
+        styles.append(f"  linkStyle {i} stroke:{KINDS[e.kind][1]}")
+    return "\n".join(out + styles) + "\n"
+
+
+def to_graphml(es: list[Edge], labels: dict[str, str]) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+           '  <key id="label" for="node" attr.name="label" attr.type="string"/>',
+           '  <key id="iri" for="node" attr.name="iri" attr.type="string"/>',
+           '  <key id="kind" for="edge" attr.name="kind" attr.type="string"/>',
+           '  <key id="elabel" for="edge" attr.name="label" attr.type="string"/>',
+           '  <graph id="heritage-kg" edgedefault="directed">']
+    for n in sorted({e.source for e in es} | {e.target for e in es}):
+        out.append(f'    <node id={quoteattr(_id(n))}><data key="label">{escape(labels.get(n, n))}</data>'
+                   f'<data key="iri">{escape(n)}</data></node>')
+    for i, e in enumerate(es):
+        out.append(f'    <edge id="e{i}" source={quoteattr(_id(e.source))} target={quoteattr(_id(e.target))}>'
+                   f'<data key="kind">{e.kind}</data><data key="elabel">{escape(e.label)}</data></edge>')
+    out += ["  </graph>", "</graphml>"]
+    return "\n".join(out) + "\n"
+
+
+def render(store: ox.Store, fmt: str, kinds: list[str], around: str | None, depth: int) -> str:
+    es = edges(store, kinds)
+    if around:
+        es = neighbourhood(es, around, depth)
+    labels = _labels(store)
+    if fmt == "mermaid":
+        return to_mermaid(es, labels)
+    if fmt == "graphml":
+        return to_graphml(es, labels)
+    dot = to_dot(es, labels)
+    return to_svg(dot) if fmt == "svg" else dot
