@@ -61,7 +61,8 @@ def serialise_triples(triples: list[ox.Triple], fmt: str, description: list[ox.T
     if spec is None:
         raise UsageError(f"--format {fmt}: not an RDF format (one of {', '.join(RDF_FORMATS)})")
     description = description or []
-    triples = stable_blank_nodes(list(triples) + description)
+    # sorted, so that serialisers which follow the store's insertion order are stable too
+    triples = sorted(stable_blank_nodes(list(triples) + description), key=str)
     if fmt == "nt":
         return "".join(sorted({f"{t} .\n" for t in triples}))
     if fmt == "nq":
@@ -81,6 +82,9 @@ def serialise_triples(triples: list[ox.Triple], fmt: str, description: list[ox.T
             target = dataset.default_context if t in described else named
             target.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return dataset.serialize(format="trig")
+    if fmt == "xml":
+        prefixes = {p: iri for p, iri in PREFIXES.items() if p not in ("hkgsh",)}
+        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes).decode("utf-8")
     from .terms import graph_of
 
     graph = graph_of(triples)

@@ -99,7 +99,9 @@ def _shacl(data, shapes, smap: SourceMap) -> list[Finding]:
                                    allow_warnings=True, allow_infos=True, inference="none")
     SH = rdflib.Namespace(_SH)
     findings = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # top-level results only: those of sh:node constraints nest their causes under sh:detail
+    top = [r for report in results.subjects(rdflib.RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)]
+    for result in top:
         focus = results.value(result, SH.focusNode)
         shape = results.value(result, SH.sourceShape)
         messages = {}

@@ -1,0 +1,149 @@
+"""Named queries: every one matches its golden result; parameters are typed and bound safely."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from heritage_kg.engine import EmbeddedEngine
+from heritage_kg.errors import UsageError
+from heritage_kg.queries import catalogue
+from heritage_kg.results import render
+
+from .conftest import GOLDEN, ROOT
+
+NAMED = catalogue(sorted((ROOT / "queries").glob("*.rq")))
+
+
+def normalise(text: str) -> list[list[str]]:
+    """CSV rows, with the order inside GROUP_CONCAT cells (" | ") made irrelevant."""
+    rows = list(csv.reader(io.StringIO(text)))
+    return [[" | ".join(sorted(cell.split(" | "))) for cell in row] for row in rows]
+
+
+def test_there_are_named_queries():
+    assert {"founders", "agreements", "partners", "topic", "mandates", "member-counts",
+            "neighbourhood", "timeline", "statement-sources"} <= set(NAMED)
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_named_query_matches_golden(name, store, request):
+    query = NAMED[name]
+    assert query.title and query.description, f"{name}: the #+ header needs a title and a description"
+    text = query.bind({}) if query.params else query.text
+    result = render(EmbeddedEngine(store).query(text, name), "csv")
+    golden = GOLDEN / f"{name}.csv"
+    if request.config.getoption("--update-golden"):
+        golden.write_text(result, encoding="utf-8", newline="")
+    assert golden.exists(), f"no golden result {golden}; run pytest --update-golden and review it"
+    assert normalise(result) == normalise(golden.read_text(encoding="utf-8"))
+
+
+def test_blue_shield_has_exactly_its_four_founders(store):
+    result = EmbeddedEngine(store).query(NAMED["founders"].bind({}))
+    assert sorted(row["founder"].value.rsplit("/", 1)[-1] for row in result.rows) == ["ica", "icom", "icomos", "ifla"]
+
+
+def test_parameters_change_the_answer(run):
+    icom = run("query", "partners", "--format", "json")
+    iccrom = run("query", "partners", "-p", "organisation", "iccrom", "--format", "json")
+    assert icom.exit_code == iccrom.exit_code == 0
+    names = lambda r: {b["partner"]["value"] for b in json.loads(r.stdout)["results"]["bindings"]}
+    assert "https://w3id.org/heritage-kg/id/interpol" in names(icom)
+    assert "https://w3id.org/heritage-kg/id/icom" in names(iccrom) and "https://w3id.org/heritage-kg/id/interpol" not in names(iccrom)
+
+
+def test_parameter_forms_are_equivalent(run):
+    forms = ["icom", "kg:icom", "https://w3id.org/heritage-kg/id/icom", "<https://w3id.org/heritage-kg/id/icom>"]
+    outputs = {run("query", "partners", "-p", "organisation", f, "--format", "csv").stdout for f in forms}
+    assert len(outputs) == 1
+
+
+def test_a_string_parameter_cannot_inject_sparql():
+    query = NAMED["partners"]
+    hostile = 'x> } } SELECT * WHERE { ?s ?p ?o } #'
+    with pytest.raises(UsageError):
+        query.bind({"organisation": hostile})
+
+
+def test_injection_attempt_through_a_literal_stays_a_literal(store):
+    from heritage_kg.queries import Param, bind_values
+
+    term = Param("name", "string").term('" } ?s ?p ?o . FILTER("1"="1')
+    text = bind_values("SELECT ?name ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?name }", {"name": term})
+    assert EmbeddedEngine(store).query(text).rows == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml", "md"])
+def test_select_formats(run, fmt):
+    result = run("query", "founders", "--format", fmt)
+    assert result.exit_code == 0
+    assert "icomos" in result.stdout
+
+
+def test_sparql_json_and_xml_are_standard(run):
+    import xml.etree.ElementTree as ET
+
+    data = json.loads(run("query", "founders", "--format", "json").stdout)
+    assert data["head"]["vars"][0] == "founder" and len(data["results"]["bindings"]) == 4
+    root = ET.fromstring(run("query", "founders", "--format", "xml").stdout)
+    ns = "{http://www.w3.org/2005/sparql-results#}"
+    assert len(root.findall(f"{ns}results/{ns}result")) == 4
+
+
+def test_ask_and_construct(run, tmp_path):
+    ask = run("query", "--sparql", "ASK { <https://w3id.org/heritage-kg/id/icom> a <https://schema.org/Organization> }")
+    assert ask.stdout.strip() == "true"
+    construct = run("query", "--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?s = <https://w3id.org/heritage-kg/id/icom>) }",
+                    "--format", "nt")
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=construct.stdout, format="nt")
+    assert (rdflib.URIRef("https://w3id.org/heritage-kg/id/icom"), rdflib.OWL.sameAs,
+            rdflib.URIRef("http://www.wikidata.org/entity/Q653054")) in graph
+
+
+def test_query_from_file_and_stdin(run, tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/heritage-kg/ontology#Agreement> }")
+    from_file = run("query", str(path), "--format", "csv").stdout
+    from_stdin = run("query", "-", "--format", "csv", input=path.read_text()).stdout
+    assert from_file == from_stdin and int(from_file.splitlines()[1]) > 20
+
+
+def test_queries_lists_every_named_query(run):
+    listed = json.loads(run("queries", "--format", "json").stdout)
+    assert {q["name"] for q in listed} == set(NAMED)
+    partners = next(q for q in listed if q["name"] == "partners")
+    assert partners["params"][0]["name"] == "organisation" and partners["params"][0]["type"] == "iri"
+
+
+BAD = {
+    "unknown query": (["query", "no-such-query"], 2, "unknown query 'no-such-query'"),
+    "unknown parameter": (["query", "partners", "-p", "colour", "red"], 2, "unknown parameter 'colour'"),
+    "mistyped parameter": (["query", "neighbourhood", "-p", "steps", "two"], 2, "parameter 'steps': 'two' is not an integer"),
+    "sparql syntax": (["query", "--sparql", "SELEC * WHERE {}"], 1, "SPARQL syntax error"),
+    "missing query file": (["query", "nowhere/q.rq"], 2, "nowhere/q.rq: no such query file"),
+    "two sources": (["query", "founders", "--sparql", "ASK {}"], 2, "give either a QUERY"),
+    "param to a plain query": (["query", "--sparql", "ASK {}", "-p", "a", "b"], 2, "takes no parameters"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_gets_one_line_and_exit_code(run, case):
+    args, code, text = BAD[case]
+    result = run(*args)
+    assert result.exit_code == code
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and text in line
+
+
+def test_missing_required_parameter(tmp_path, run):
+    path = tmp_path / "needs.rq"
+    path.write_text("#+ title: t\n#+ params:\n#+   - name: org\n#+     type: iri\nSELECT ?o WHERE { ?o ?p ?org }\n")
+    result = run("query", str(path))
+    assert result.exit_code == 2 and "missing parameter 'org'" in result.stderr
