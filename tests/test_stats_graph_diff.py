@@ -1,0 +1,101 @@
+"""`stats`, `graph` and `diff`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from .conftest import ROOT
+
+
+def test_stats_json(run):
+    result = run("stats", "--format", "json")
+    assert result.exit_code == 0
+    stats = json.loads(result.stdout)
+    assert stats["entities_per_class"]["hkg:Organisation"] >= 25
+    assert stats["relationships_per_kind"]["hkg:Agreement"] >= 25
+    assert set(stats["statements_per_source"]) >= {f"kg:source-seed-00{i}" for i in range(5)}
+    assert stats["label_coverage"]["fr"]["coverage"] == 1.0
+
+
+def test_stats_table(run):
+    result = run("stats")
+    assert result.exit_code == 0 and "label coverage per language" in result.stdout
+
+
+def test_graph_dot_draws_each_kind_distinctly(run):
+    dot = run("graph", "--format", "dot").stdout
+    colours = {line.split('color="')[1].split('"')[0] for line in dot.splitlines() if "->" in line}
+    assert len(colours) >= 5
+    assert 'label="ICOM"' in dot and "legend_membership" in dot
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
+def test_graph_svg(run, tmp_path):
+    target = tmp_path / "network.svg"
+    assert run("graph", "-o", str(target)).exit_code == 0
+    svg = ET.parse(target).getroot()
+    texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"ICOM", "ICCROM", "INTERPOL", "memorandum of understanding"} <= texts
+
+
+def test_graph_neighbourhood_and_kind_filter(run):
+    mermaid = run("graph", "--format", "mermaid", "--around", "interpol", "--kind", "agreement").stdout
+    assert mermaid.startswith("flowchart LR")
+    assert "interpol" in mermaid and "icom" in mermaid and "unesco" not in mermaid
+
+
+def test_graph_graphml(run):
+    root = ET.fromstring(run("graph", "--format", "graphml", "--kind", "membership").stdout)
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    kinds = {d.text for d in root.iter(f"{ns}data") if d.get("key") == "kind"}
+    assert kinds == {"membership"}
+
+
+def test_graph_unknown_organisation(run):
+    result = run("graph", "--around", "no-such-org", "--format", "dot")
+    assert result.exit_code == 2 and "--around no-such-org" in result.stderr
+
+
+def test_diff_between_folders(run, copy_project):
+    path = copy_project / "data" / "people.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace('"Peter Keller"@en', '"P. Keller"@en'), encoding="utf-8")
+    agreements = copy_project / "data" / "agreements.ttl"
+    text = agreements.read_text(encoding="utf-8")
+    start = text.index("kg:agreement-icom-interpol-2000 a")
+    end = text.index("\n\n", start)
+    agreements.write_text(text[:start] + text[end + 2:], encoding="utf-8")
+    result = run("diff", str(ROOT), str(copy_project))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "agreement between International Council of Museums and International Criminal Police Organization removed" in lines
+    assert "English label of P. Keller changed: 'Peter Keller' -> 'P. Keller'" in lines
+    md = run("diff", str(ROOT), str(copy_project), "--format", "md").stdout
+    assert md.startswith("## Removed") or "## Removed" in md
+
+
+def test_diff_between_dumps(run, tmp_path):
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    run("export", "--format", "nt", "-o", str(old))
+    lines = old.read_text(encoding="utf-8").splitlines(keepends=True)
+    new.write_text("".join(l for l in lines if "/id/wffm>" not in l.split(" ")[0]), encoding="utf-8")
+    changes = json.loads(run("diff", str(old), str(new), "--format", "json").stdout)
+    assert {"action": "removed", "subject": "https://w3id.org/heritage-kg/id/wffm"} in \
+        [{k: c[k] for k in ("action", "subject")} for c in changes]
+
+
+def test_diff_between_git_revisions(run, tmp_path):
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs the git checkout")
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    result = run("diff", head, head)
+    assert result.exit_code == 0 and result.stdout == "no changes\n"
+
+
+def test_diff_bad_version(run):
+    result = run("diff", "no-such-rev", "HEAD")
+    assert result.exit_code == 2 and "no-such-rev" in result.stderr
