@@ -48,7 +48,12 @@ def _labels(store: ox.Store) -> dict[str, str]:
         { ?o a hkg:Organisation } UNION { ?o a hkg:OrganisationalUnit }
         OPTIONAL { ?o hkg:acronym ?acr FILTER(LANG(?acr) = 'en') }
         OPTIONAL { ?o rdfs:label ?l FILTER(LANG(?l) = 'en') } } GROUP BY ?o""")
-    return {r[0].value: (r[1] or r[2] or r[0]).value for r in rows}
+    names = {}
+    for iri, acronym, label in rows:
+        label_text = label.value if label is not None else iri.value
+        short_enough = len(label_text) <= 20 or acronym is None
+        names[iri.value] = label_text if short_enough else acronym.value
+    return names
 
 
 def edges(store: ox.Store, kinds: list[str]) -> list[Edge]:
@@ -97,9 +102,12 @@ def to_dot(es: list[Edge], labels: dict[str, str]) -> str:
         out.append(f'  {_id(e.source)} -> {_id(e.target)} [label={_dq(e.label)}, color="{colour}", '
                    f'fontcolor="{colour}", style={style}, arrowhead={arrow}];')
     out.append('  subgraph cluster_legend { label="kinds of tie"; fontname="Helvetica"; fontsize=10; style=dashed;')
-    for kind, (_, colour, style, _) in KINDS.items():
+    for kind, (_, colour, style, directed) in KINDS.items():
         if any(e.kind == kind for e in es):
             out.append(f'    legend_{kind} [shape=plaintext, style="", label={_dq(kind)}, fontcolor="{colour}"];')
+            out.append(f'    legend_{kind}_end [shape=point, style=invis, width=0.01];')
+            out.append(f'    legend_{kind} -> legend_{kind}_end [color="{colour}", style={style}, '
+                       f'arrowhead={"normal" if directed else "none"}];')
     out.append("  }")
     out.append("}")
     return "\n".join(out) + "\n"
