@@ -323,6 +323,28 @@ def diff(ctx, old, new, fmt, output):
     emit(render(changes, fmt), output)
 
 
+@cli.command()
+@_output_option
+@click.pass_context
+@handled
+def coverage(ctx, output):
+    """Write the coverage table: per source document and line, the statements taken from it
+    and the IRIs that hold them.
+
+    \b
+    Example:
+      heritage-kg coverage -o docs/coverage.md
+    """
+    from .build import build_store
+    from .coverage import render
+    from .output import check_writable, emit
+
+    project = _project(ctx)
+    if output:
+        check_writable(output)
+    emit(render(build_store(project, materialised=False)), output)
+
+
 def main() -> None:
     cli(prog_name="heritage-kg")
 

@@ -99,3 +99,12 @@ def test_diff_between_git_revisions(run, tmp_path):
 def test_diff_bad_version(run):
     result = run("diff", "no-such-rev", "HEAD")
     assert result.exit_code == 2 and "no-such-rev" in result.stderr
+
+
+def test_coverage_table_is_up_to_date(run):
+    result = run("coverage")
+    assert result.exit_code == 0
+    committed = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
+    assert result.stdout == committed, "docs/coverage.md is stale: run heritage-kg coverage -o docs/coverage.md"
+    for seed in ("000", "001", "002", "003", "004"):
+        assert f"`seeds/{seed}_" in committed
