@@ -345,6 +345,35 @@ def coverage(ctx, output):
     emit(render(build_store(project, materialised=False)), output)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--row-cap", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Most rows a SPARQL answer carries; longer answers are cut and flagged.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Processes that evaluate SPARQL queries.")
+@click.pass_context
+@handled
+def serve(ctx, host, port, query_timeout, row_cap, workers):
+    """Publish the graph: a read-only SPARQL endpoint, linked-data pages and dumps.
+
+    \b
+    Example:
+      heritage-kg serve --port 8000
+    """
+    import uvicorn
+
+    from .server.app import create_app
+    from .server.state import Settings
+
+    settings = Settings(query_timeout=query_timeout, row_cap=row_cap, workers=workers)
+    app = create_app(_project(ctx), settings)
+    click.echo(f"serving heritage-kg on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     cli(prog_name="heritage-kg")
 

@@ -28,7 +28,8 @@ _SCAN = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|\bWHERE\s*\{',
     re.IGNORECASE,
 )
-_FORM = re.compile(r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n|#[^\n]*\n|\s+)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FORM = re.compile(r"^(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+                   re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,7 @@ class NamedQuery:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE."""
-        match = _FORM.search(_strip_header(self.text))
-        return match.group(1).upper() if match else "SELECT"
+        return query_form(self.text)
 
     def bind(self, given: dict[str, str]) -> str:
         """The query text with every parameter bound as a typed RDF term."""
@@ -123,6 +123,12 @@ class NamedQuery:
             else:
                 bindings[param.name] = param.term(param.default)
         return bind_values(self.text, bindings, self.name)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read from the head of the query (SELECT if unclear)."""
+    match = _FORM.search(_strip_header(text))
+    return match.group(1).upper() if match else "SELECT"
 
 
 def _strip_header(text: str) -> str:

@@ -120,3 +120,29 @@ def partial_answer_server(status: int = 206, headers: dict | None = None):
         server.shutdown()
         server.server_close()
         thread.join(timeout=2)
+
+
+@contextlib.contextmanager
+def heritage_kg_server(root: Path, *extra: str):
+    """`heritage-kg serve` in its own process on a free loopback port; stopped on exit."""
+    import sys
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "heritage_kg.cli", "--root", str(root), "serve",
+                                "--port", str(port), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base + "/sparql?query=ASK%7B%7D", process, seconds=60)
+        except RuntimeError:
+            process.kill()
+            raise RuntimeError("heritage-kg serve did not start: " + process.stderr.read().decode(errors="replace")[-2000:])
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()

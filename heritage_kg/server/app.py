@@ -1,0 +1,36 @@
+"""The web application: the parts of the service put together behind the security fences."""
+
+from __future__ import annotations
+
+import contextlib
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from ..build import build_store
+from ..project import Project
+from . import downloads, pages, querypage, sparql
+from .security import BodySizeLimit, SecurityHeaders
+from .state import STATIC, Settings, State
+
+
+def create_app(project: Project, settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    state = State(project=project, settings=settings, store=build_store(project))
+    routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
+              Mount("/static", StaticFiles(directory=STATIC), name="static")]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        sparql.shutdown(state)
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders), Middleware(BodySizeLimit, limit=settings.max_body)],
+        lifespan=lifespan,
+    )
+    app.state.hkg = state
+    return app

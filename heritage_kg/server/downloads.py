@@ -1,0 +1,78 @@
+"""Dumps in every export format at /download, and the VoID/DCAT description at /.well-known/void."""
+
+from __future__ import annotations
+
+import hashlib
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ..describe import describe
+from ..export import export
+from ..formats import RDF_FORMATS
+from ..serialise import serialise_triples
+from ..stats import compute
+from .negotiation import choose
+from .render import environment
+from .state import State
+
+_BY_SUFFIX = {spec.suffix.lstrip("."): name for name, spec in RDF_FORMATS.items()}
+
+
+def _dump(state: State, fmt: str) -> tuple[bytes, str]:
+    def make():
+        body = export(state.store, fmt).encode("utf-8")
+        return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return state.cached(("dump", fmt), make)
+
+
+def _cacheable(request: Request, body: bytes, etag: str, media: str, extra: dict | None = None) -> Response:
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*", **(extra or {})}
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, headers={**headers, "Content-Type": media})
+
+
+async def dump(request: Request) -> Response:
+    state: State = request.app.state.hkg
+    fmt = _BY_SUFFIX.get(request.path_params["suffix"])
+    if fmt is None:
+        return PlainTextResponse("No dump in that format.\n", status_code=404)
+    body, etag = _dump(state, fmt)
+    spec = RDF_FORMATS[fmt]
+    charset = "" if fmt == "xml" else "; charset=utf-8"
+    return _cacheable(request, body, etag, spec.media_type + charset,
+                      {"Content-Disposition": f'attachment; filename="heritage-kg{spec.suffix}"'})
+
+
+async def index(request: Request) -> Response:
+    state: State = request.app.state.hkg
+    lang = "fr" if request.query_params.get("lang") == "fr" else "en"
+    template = environment().get_template("download.html")
+    formats = [{"name": name, "media_type": spec.media_type, "href": f"/download/heritage-kg{spec.suffix}"}
+               for name, spec in RDF_FORMATS.items()]
+    return HTMLResponse(template.render(lang=lang, formats=formats, triples=len(state.store)))
+
+
+async def void(request: Request) -> Response:
+    state: State = request.app.state.hkg
+    offers = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt", "application/rdf+xml": "xml"}
+    media = choose(request.headers.get("accept"), list(offers))
+    if media is None:
+        return PlainTextResponse("Not acceptable: the description is available as " + ", ".join(offers) + ".\n", status_code=406)
+
+    def make():
+        body = serialise_triples(describe(compute(state.store)), offers[media]).encode("utf-8")
+        return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+    body, etag = state.cached(("void", media), make)
+    return _cacheable(request, body, etag, media + "; charset=utf-8", {"Vary": "Accept"})
+
+
+def routes(state: State) -> list[Route]:
+    return [
+        Route("/download", index),
+        Route("/download/heritage-kg.{suffix}", dump),
+        Route("/.well-known/void", void),
+    ]

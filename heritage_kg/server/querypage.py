@@ -1,0 +1,232 @@
+"""The query page: a SPARQL editor (YASGUI) with the named queries as examples, bound server-side.
+
+``/query`` shows the editor, the list of named queries and, for the chosen one, a form for its
+parameters. ``/query?name=partners&organisation=iccrom`` and ``/query?query=SELECT...`` are the
+shareable URLs: the page opens with that query in the editor and runs it. The page works without
+JavaScript as far as it can: the forms submit to ``/query``, the server binds the parameters and
+shows the query text with links that download its results.
+
+``/api/queries`` lists the named queries as JSON; ``/api/queries/{name}?param=value`` returns the
+query text with the parameters bound as typed RDF terms by :meth:`NamedQuery.bind`, so the
+browser never pastes a value into a query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Route
+
+from ..errors import HeritageKGError, UsageError
+from ..queries import NamedQuery, catalogue
+from .render import environment
+from .state import State
+
+#: Query-string keys of /query that are not parameters of the named query.
+RESERVED = ("name", "query")
+#: Download links offered for each form of query: (label, value of /sparql's `format`).
+DOWNLOADS = {
+    "SELECT": (("CSV", "csv"), ("JSON", "json")),
+    "ASK": (("CSV", "csv"), ("JSON", "json")),
+    "CONSTRUCT": (("Turtle", "ttl"), ("JSON-LD", "jsonld")),
+    "DESCRIBE": (("Turtle", "ttl"), ("JSON-LD", "jsonld")),
+}
+#: The editor's text when the page is opened without a query.
+STARTER = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?organisation ?name WHERE {
+  ?organisation a hkg:Organisation ; rdfs:label ?name .
+  FILTER(LANG(?name) = "en")
+}
+ORDER BY ?name
+LIMIT 50
+"""
+#: The HTML input that fits each parameter type: (type attribute, extra attributes).
+INPUTS = {
+    "iri": ("text", {"spellcheck": "false", "autocomplete": "off"}),
+    "string": ("text", {}),
+    "integer": ("number", {"step": "1"}),
+    "date": ("date", {}),
+    "year": ("text", {"inputmode": "numeric", "pattern": "[0-9]{4}", "maxlength": "4"}),
+    "boolean": ("select", {}),
+}
+
+
+class _Problem(Exception):
+    """A request the page or the API refuses: its status and its one-line message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def routes(state: State) -> list[Route]:
+    page = QueryPage(state)
+    return [
+        Route("/query", page.html, methods=["GET", "HEAD"], name="query-page"),
+        Route("/api/queries", page.api_list, methods=["GET", "HEAD"], name="api-queries"),
+        Route("/api/queries/{name}", page.api_bind, methods=["GET", "HEAD"], name="api-query"),
+    ]
+
+
+def _plain(value: object) -> object:
+    """A YAML default as JSON can carry it: dates become ISO text."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def describe(query: NamedQuery) -> dict:
+    """One named query as /api/queries lists it."""
+    return {
+        "name": query.name,
+        "title": query.title or query.name,
+        "description": query.description,
+        "tags": list(query.tags),
+        "params": [{"name": p.name, "type": p.type, "default": _plain(p.default), "description": p.description}
+                   for p in query.params],
+    }
+
+
+def download_links(text: str, form: str, name: str | None = None) -> list[dict]:
+    """Plain links that make /sparql answer in a given format; each format's value is its file suffix."""
+    return [{"label": label, "format": fmt, "filename": f"{name or 'query'}.{fmt}",
+             "href": "/sparql?" + urlencode({"query": text, "format": fmt})}
+            for label, fmt in DOWNLOADS.get(form, DOWNLOADS["SELECT"])]
+
+
+def share_link(name: str | None, given: dict[str, str], text: str | None) -> str:
+    """The URL that reopens the page on this query and runs it."""
+    if name:
+        return "/query?" + urlencode({"name": name, **given})
+    return "/query?" + urlencode({"query": text or ""})
+
+
+class QueryPage:
+    def __init__(self, state: State):
+        self.state = state
+        self.env = environment()
+
+    # -- the named queries -------------------------------------------------------------------
+
+    def queries(self) -> dict[str, NamedQuery]:
+        return self.state.cached("named-queries", lambda: catalogue(self.state.project.query_files()))
+
+    def named(self, name: str) -> NamedQuery:
+        query = self.queries().get(name)
+        if query is None:
+            listed = ", ".join(sorted(self.queries())) or "none"
+            raise _Problem(404, f"unknown query {name!r} (queries: {listed})")
+        return query
+
+    def bind(self, query: NamedQuery, request: Request, skip: tuple[str, ...] = ()) -> tuple[dict[str, str], str]:
+        """The parameters given in the query string, and the query text with them bound."""
+        given: dict[str, str] = {}
+        for key, value in request.query_params.multi_items():
+            if key in skip:
+                continue
+            if key in given:
+                raise _Problem(400, f"query {query.name!r}: parameter {key!r} given more than once")
+            given[key] = value
+        try:
+            return given, query.bind(given)
+        except UsageError as error:
+            raise _Problem(400, str(error)) from None
+        except HeritageKGError as error:
+            raise _Problem(500, str(error)) from None
+
+    # -- JSON --------------------------------------------------------------------------------
+
+    async def api_list(self, request: Request) -> JSONResponse:
+        return JSONResponse([describe(q) for q in self.queries().values()])
+
+    async def api_bind(self, request: Request) -> JSONResponse:
+        try:
+            query = self.named(request.path_params["name"])
+            _, text = self.bind(query, request)
+        except _Problem as problem:
+            return JSONResponse({"error": problem.message}, status_code=problem.status)
+        return JSONResponse({"query": text})
+
+    # -- HTML --------------------------------------------------------------------------------
+
+    async def html(self, request: Request) -> HTMLResponse:
+        params = request.query_params
+        status, error = 200, None
+        chosen: NamedQuery | None = None
+        given: dict[str, str] = {}
+        text: str | None = None
+        try:
+            for key in RESERVED:
+                if len(params.getlist(key)) > 1:
+                    raise _Problem(400, f"{key!r} given more than once")
+            if "name" in params and "query" in params:
+                raise _Problem(400, "give either 'name' (a named query) or 'query' (SPARQL text), not both")
+            if "name" in params:
+                chosen = self.named(params["name"])
+                given, text = self.bind(chosen, request, skip=RESERVED)
+            elif "query" in params:
+                text = params["query"]
+                if not text.strip():
+                    raise _Problem(400, "the query is empty")
+                if len(text) > self.state.settings.max_query:
+                    raise _Problem(400, f"the query is longer than {self.state.settings.max_query} characters")
+        except _Problem as problem:
+            status, error, text = problem.status, problem.message, None
+            if problem.status == 404:
+                chosen = None
+
+        form = chosen.form if chosen is not None else "SELECT"
+        initial = {
+            "name": chosen.name if chosen is not None else None,
+            "params": given,
+            "query": text,
+            "run": text is not None,
+        }
+        context = {
+            "lang": "en",
+            "queries": [self._entry(q, given if q is chosen else {}) for q in self.queries().values()],
+            "chosen": chosen.name if chosen is not None else None,
+            "text": text,
+            "error": error,
+            "downloads": download_links(text, form, initial["name"]) if text is not None else [],
+            "share": share_link(initial["name"], given, text) if text is not None else None,
+            "data": {
+                "endpoint": "/sparql",
+                "api": "/api/queries",
+                "starter": STARTER,
+                "initial": initial,
+                "downloads": {form: [list(d) for d in pairs] for form, pairs in DOWNLOADS.items()},
+            },
+        }
+        body = self.env.get_template("query.html").render(context)
+        return HTMLResponse(body, status_code=status)
+
+    @staticmethod
+    def _entry(query: NamedQuery, given: dict[str, str]) -> dict:
+        """A named query as the template shows it: its form fields filled with the given values or defaults."""
+        entry = describe(query)
+        fields = []
+        for param in query.params:
+            kind, attrs = INPUTS.get(param.type, INPUTS["string"])
+            default = _plain(param.default)
+            if param.name in given:
+                value = given[param.name]
+            elif default is None:
+                value = ""
+            elif isinstance(default, bool):
+                value = "true" if default else "false"
+            else:
+                value = str(default)
+            fields.append({**next(p for p in entry["params"] if p["name"] == param.name),
+                           "input": kind, "attrs": attrs, "value": value, "required": param.required})
+        entry["fields"] = fields
+        entry["href"] = "/query?" + urlencode({"name": query.name})
+        return entry

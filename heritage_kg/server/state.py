@@ -1,0 +1,58 @@
+"""What every part of the web service shares: the settings, the published store, the templates."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..project import Project
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: Seconds a SPARQL query may run before its worker is killed.
+    query_timeout: float = 10.0
+    #: Most rows (or triples) a SPARQL answer carries; more are cut and the answer is flagged.
+    row_cap: int = 10_000
+    #: Largest request body accepted, in bytes.
+    max_body: int = 64 * 1024
+    #: Largest query text accepted, in characters.
+    max_query: int = 20_000
+    #: Worker processes that evaluate SPARQL queries.
+    workers: int = 2
+    #: Public base of entity IRIs; the server answers for them under its own host.
+    base: str = "https://w3id.org/heritage-kg/"
+
+
+@dataclass
+class State:
+    project: Project
+    settings: Settings
+    store: ox.Store
+    _cache: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cached(self, key, make):
+        """Compute once per process: dumps, the ontology page, the search index."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = make()
+            return self._cache[key]
+
+    @property
+    def data_version(self) -> str:
+        """A short hash of the published triples, used in ETags."""
+        def make():
+            digest = hashlib.sha256()
+            for line in sorted(str(q) for q in self.store):
+                digest.update(line.encode())
+            return digest.hexdigest()[:16]
+        return self.cached("data-version", make)
+
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
