@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
@@ -16,14 +17,17 @@ from .security import BodySizeLimit, SecurityHeaders
 from .state import STATIC, Settings, State
 
 
-def create_app(project: Project, settings: Settings | None = None) -> Starlette:
+def create_app(project: Project, settings: Settings | None = None, store: ox.Store | None = None) -> Starlette:
+    """The service for ``project``; it publishes ``store`` when given (for example an on-disk store
+    opened by `heritage_kg.store.open_store`), else the graph built from the project's files."""
     settings = settings or Settings()
-    state = State(project=project, settings=settings, store=build_store(project))
+    state = State(project=project, settings=settings, store=store if store is not None else build_store(project))
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        await sparql.start(state)
         yield
         sparql.shutdown(state)
 

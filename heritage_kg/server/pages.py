@@ -1,5 +1,413 @@
-"""Placeholder until this part of the service is written; it adds no routes."""
+"""The HTML pages of the linked-data site: what every page shares, the home page and the kinds.
+
+Three modules build on this one, and ``routes`` gathers their routes with its own:
+
+- ``entity``: entity and concept IRIs, their 303 redirects, their pages and RDF descriptions;
+- ``ontologydoc``: ``/ontology``, the ontology documented with its shapes and named queries;
+- ``search``: search over names and acronyms in both languages, as JSON and as a page.
+
+Every page is in English or French (``?lang=fr``; English by default, so that a link without
+the parameter always works), is rendered once per process and language, and carries an ETag
+built from the data version, so a client that has it gets 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+from typing import Callable
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from ..build import build_store
+from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
+from ..terms import PREFIXES
+from .negotiation import choose
+from .render import environment
+from .state import State
+
+LANGS = ("en", "fr")
+CACHE_CONTROL = "public, max-age=3600"
+ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+SKOS_PREF = PREFIXES["skos"] + "prefLabel"
+ACRONYM = ONTOLOGY_NS + "acronym"
+OWL_CLASS = PREFIXES["owl"] + "Class"
+SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
+SUBPROPERTY = PREFIXES["rdfs"] + "subPropertyOf"
+INVERSE = PREFIXES["owl"] + "inverseOf"
+
+#: Classes whose instances are statements about others: ties (n-ary relationships) and figures.
+STATEMENT_CLASSES = (ONTOLOGY_NS + "Relationship", ONTOLOGY_NS + "Observation")
+#: Classes whose instances act: they come first in search results and in diagrams.
+AGENT_CLASSES = (ONTOLOGY_NS + "Organisation", ONTOLOGY_NS + "OrganisationalUnit", ONTOLOGY_NS + "Person")
+
+#: The words of the interface, in each language.
+TEXT = {
+    "en": {
+        "search": "Search", "search_placeholder": "Search organisations, ties, places…",
+        "kinds": "Kinds of entity", "entities": "entities", "kind": "kind", "name": "name",
+        "no_results": "Nothing matches", "results_for": "Results for", "not_found": "Not found",
+        "other_lang": "Français", "statements": "Statements", "property": "property", "value": "value",
+        "sources": "sources", "ties": "Ties and figures", "with": "with", "tie": "tie", "role": "role:",
+        "dates": "dates", "pointing_here": "Pointing here", "from": "from", "same_as": "Same as",
+        "neighbourhood": "Neighbourhood", "evidence": "Sources and key phrases", "line": "line",
+        "section": "section", "key_phrase": "key phrase", "supports": "supports", "whole": "the entity itself",
+        "data": "This description as data", "also_known_as": "In French", "acronym": "acronym",
+        "since": "since", "until": "until", "more": "more", "source": "source",
+        "years": "years", "months": "months", "days": "days",
+        "home_intro": "An open knowledge graph of cultural-heritage organisations (ICOM, ICCROM, Blue Shield, "
+                      "UNESCO, ALIPH, INTERPOL and their peers) and the ties between them. Every statement "
+                      "carries its source: the document, the line and a short verbatim key phrase.",
+        "browse": "Browse by kind", "query": "Query with SPARQL (named queries)", "ontology": "The ontology, its shapes and queries",
+        "download": "Download the dataset", "sparql": "SPARQL endpoint", "count_line": "{entities} entities, {ties} ties and figures, {triples} triples",
+        "instances": "instances", "subclass_of": "a kind of",
+    },
+    "fr": {
+        "search": "Chercher", "search_placeholder": "Chercher des organisations, liens, lieux…",
+        "kinds": "Types d'entité", "entities": "entités", "kind": "type", "name": "nom",
+        "no_results": "Aucun résultat", "results_for": "Résultats pour", "not_found": "Introuvable",
+        "other_lang": "English", "statements": "Énoncés", "property": "propriété", "value": "valeur",
+        "sources": "sources", "ties": "Liens et chiffres", "with": "avec", "tie": "lien", "role": "rôle :",
+        "dates": "dates", "pointing_here": "Pointent ici", "from": "depuis", "same_as": "Identique à",
+        "neighbourhood": "Voisinage", "evidence": "Sources et expressions clés", "line": "ligne",
+        "section": "section", "key_phrase": "expression clé", "supports": "fonde", "whole": "l'entité elle-même",
+        "data": "Cette description en données", "also_known_as": "En anglais", "acronym": "sigle",
+        "since": "depuis", "until": "jusqu'à", "more": "de plus", "source": "source",
+        "years": "ans", "months": "mois", "days": "jours",
+        "home_intro": "Un graphe de connaissances ouvert des organisations du patrimoine culturel (ICOM, ICCROM, "
+                      "Bouclier bleu, UNESCO, ALIPH, INTERPOL et leurs pairs) et des liens entre elles. Chaque "
+                      "énoncé porte sa source : le document, la ligne et une courte expression clé citée.",
+        "browse": "Parcourir par type", "query": "Interroger en SPARQL (requêtes nommées)", "ontology": "L'ontologie, ses formes et ses requêtes",
+        "download": "Télécharger le jeu de données", "sparql": "Point d'accès SPARQL", "count_line": "{entities} entités, {ties} liens et chiffres, {triples} triplets",
+        "instances": "instances", "subclass_of": "un type de",
+    },
+}
+
+ENV = environment()
 
 
-def routes(state):
-    return []
+# -- language and links ---------------------------------------------------------------------------
+
+def lang_of(request: Request) -> str:
+    value = request.query_params.get("lang", "en")
+    return value if value in LANGS else "en"
+
+
+def with_lang(url: str, lang: str) -> str:
+    """``url`` in language ``lang``: English needs no parameter; a fragment stays last."""
+    if lang == "en":
+        return url
+    path, hash_, fragment = url.partition("#")
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}lang={lang}{hash_}{fragment}"
+
+
+def switch_url(request: Request, lang: str, keep: tuple[str, ...] = ()) -> str:
+    """This page in the other language, keeping the query parameters named in ``keep``."""
+    other = "fr" if lang == "en" else "en"
+    params = [(k, v) for k, v in request.query_params.multi_items() if k in keep]
+    if other != "en":
+        params.append(("lang", other))
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def page_url(iri: str, lang: str = "en") -> str | None:
+    """The page of a resource the site describes, or None for anything else."""
+    if iri.startswith(ENTITY_NS) and "/" not in iri[len(ENTITY_NS):]:
+        return with_lang("/page/" + iri[len(ENTITY_NS):], lang)
+    if iri.startswith(VOCAB_NS):
+        return with_lang("/page/vocab/" + iri[len(VOCAB_NS):], lang)
+    if iri.startswith(ONTOLOGY_NS):
+        return with_lang("/ontology", lang) + "#" + iri[len(ONTOLOGY_NS):]
+    if iri == ONTOLOGY_IRI:
+        return with_lang("/ontology", lang)
+    return None
+
+
+def fold(text: str) -> str:
+    """Text for matching and sorting: no accents, no case, one kind of apostrophe."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+# -- names and kinds ------------------------------------------------------------------------------
+
+class Names:
+    """The labels, acronyms and kinds of every IRI in the published graph, by language.
+
+    Built in one pass over the store, once per process (``names(state)``).
+    """
+
+    def __init__(self, store: ox.Store):
+        self.labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.acronyms: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.classes: set[str] = set()
+        self.supers: dict[str, set[str]] = defaultdict(set)
+        self.super_properties: dict[str, set[str]] = defaultdict(set)
+        self.inverse: dict[str, str] = {}
+        self.subjects: set[str] = set()
+        for quad in store:
+            s, p, o = quad.subject, quad.predicate.value, quad.object
+            if not isinstance(s, ox.NamedNode):
+                continue
+            iri = s.value
+            self.subjects.add(iri)
+            if p in (RDFS_LABEL, SKOS_PREF) and isinstance(o, ox.Literal):
+                bucket = self.labels[iri][o.language or ""]
+                if o.value not in bucket:
+                    bucket.append(o.value)
+            elif p == ACRONYM and isinstance(o, ox.Literal):
+                bucket = self.acronyms[iri][o.language or ""]
+                if o.value not in bucket:
+                    bucket.append(o.value)
+            elif p == RDF_TYPE and isinstance(o, ox.NamedNode):
+                if o.value.startswith(ONTOLOGY_NS):
+                    self.types[iri].add(o.value)
+                if o.value == OWL_CLASS and iri.startswith(ONTOLOGY_NS):
+                    self.classes.add(iri)
+            elif p == SUBCLASS and isinstance(o, ox.NamedNode):
+                self.supers[iri].add(o.value)
+            elif p == SUBPROPERTY and isinstance(o, ox.NamedNode):
+                self.super_properties[iri].add(o.value)
+            elif p == INVERSE and isinstance(o, ox.NamedNode):
+                self.inverse[iri], self.inverse[o.value] = o.value, iri
+        for bucket in (*self.labels.values(), *self.acronyms.values()):
+            for values in bucket.values():
+                values.sort()
+        self._ancestors: dict[str, set[str]] = {}
+        self.instances: dict[str, list[str]] = defaultdict(list)
+        for iri, kinds in self.types.items():
+            for kind in kinds:
+                self.instances[kind].append(iri)
+        for members in self.instances.values():
+            members.sort(key=lambda i: (fold(self.label(i)), i))
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        """The name of ``iri`` in ``lang``, else in the other language, else its local name."""
+        by_lang = self.labels.get(iri)
+        if by_lang:
+            for key in (lang, *LANGS, ""):
+                if by_lang.get(key):
+                    return by_lang[key][0]
+        return local_name(iri)
+
+    def acronym(self, iri: str, lang: str = "en") -> str | None:
+        by_lang = self.acronyms.get(iri)
+        if by_lang:
+            for key in (lang, *LANGS, ""):
+                if by_lang.get(key):
+                    return by_lang[key][0]
+        return None
+
+    def short_label(self, iri: str, lang: str = "en") -> str:
+        return self.acronym(iri, lang) or self.label(iri, lang)
+
+    def ancestors(self, cls: str) -> set[str]:
+        """Every super-class of ``cls``, however far up."""
+        if cls not in self._ancestors:
+            seen: set[str] = set()
+            todo = list(self.supers.get(cls, ()))
+            while todo:
+                up = todo.pop()
+                if up not in seen:
+                    seen.add(up)
+                    todo.extend(self.supers.get(up, ()))
+            self._ancestors[cls] = seen
+        return self._ancestors[cls]
+
+    def kinds(self, iri: str) -> list[str]:
+        """The most specific hkg classes of ``iri``, sorted."""
+        types = self.types.get(iri, set())
+        implied = set().union(*(self.ancestors(t) for t in types)) if types else set()
+        return sorted(types - implied)
+
+    def is_a(self, iri: str, classes: tuple[str, ...]) -> bool:
+        return any(c in self.types.get(iri, ()) for c in classes)
+
+    def kind_label(self, iri: str, lang: str = "en") -> str:
+        return ", ".join(self.label(k, lang) for k in self.kinds(iri))
+
+
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            tail = iri.rsplit(sep, 1)[1]
+            if tail:
+                return tail
+    return iri
+
+
+def names(state: State) -> Names:
+    return state.cached("pages:names", lambda: Names(state.store))
+
+
+def authored(state: State) -> ox.Store:
+    """The graph as written in ontology/ and data/, without the materialised triples."""
+    return state.cached("pages:authored", lambda: build_store(state.project, materialised=False))
+
+
+# -- responses ------------------------------------------------------------------------------------
+
+def render(template: str, lang: str, **context) -> str:
+    return ENV.get_template(template).render(lang=lang, t=TEXT[lang], **context)
+
+
+def etag(state: State, *parts: str) -> str:
+    """A strong validator: the data version, the package version, and what names the document."""
+    digest = hashlib.sha256("\x00".join((state.data_version, __version__, *parts)).encode()).hexdigest()[:24]
+    return f'"{digest}"'
+
+
+def _matches(header: str | None, tag: str) -> bool:
+    if not header:
+        return False
+    candidates = [c.strip() for c in header.split(",")]
+    return "*" in candidates or tag in (c[2:] if c.startswith("W/") else c for c in candidates)
+
+
+def cacheable(request: Request, state: State, key: tuple, make: Callable[[], str | bytes], media_type: str,
+              headers: dict[str, str] | None = None) -> Response:
+    """A document made once per process, sent with ETag, Cache-Control and Vary, or a 304.
+
+    Only call it for resources known to exist, so that the cache cannot grow without bound.
+    ``make`` runs under ``state.cached``'s lock, which is not re-entrant: it must not call
+    ``state.cached`` itself, so callers fetch what it needs (``names(state)``, ...) first.
+    """
+    tag = etag(state, request.url.path, *map(str, key))
+    common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept", **(headers or {})}
+    if _matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=common)
+    body = state.cached(("pages",) + key, make)
+    return Response(body, media_type=media_type, headers=common)
+
+
+def wants_html(request: Request) -> bool:
+    return choose(request.headers.get("accept"), ["text/html", "text/plain"]) == "text/html"
+
+
+def problem(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error as a small HTML page for browsers, or as one line of text for other clients."""
+    if wants_html(request):
+        lang = lang_of(request)
+        body = render("error.html", lang, status=status, message=message)
+        return HTMLResponse(body, status_code=status, headers=headers)
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+# -- the home page and the kinds ------------------------------------------------------------------
+
+def _home(state: State):
+    async def home(request: Request) -> Response:
+        lang = lang_of(request)
+        known = names(state)
+        triples = len(state.store)
+
+        def make() -> str:
+            entities = sum(1 for i in known.subjects if i.startswith(ENTITY_NS) and i in known.types)
+            ties = sum(1 for i in known.subjects if i.startswith(ENTITY_NS) and known.is_a(i, STATEMENT_CLASSES))
+            counts = TEXT[lang]["count_line"].format(entities=entities, ties=ties, triples=triples)
+            return render("home.html", lang, counts=counts, switch=switch_url(request, lang),
+                          featured=_featured(known, lang))
+
+        return cacheable(request, state, ("home", lang), make, "text/html; charset=utf-8")
+
+    return home
+
+
+def _featured(known: Names, lang: str) -> list[dict]:
+    """The international organisations, as a first list of links on the home page."""
+    cls = ONTOLOGY_NS + "Organisation"
+    return [{"label": known.label(i, lang), "acronym": known.acronym(i, lang), "href": page_url(i, lang)}
+            for i in known.instances.get(cls, []) if i.startswith(ENTITY_NS)]
+
+
+def class_tree(known: Names, lang: str) -> list[dict]:
+    """The hkg classes as a tree, each with its count of instances that have IRIs (pages)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    roots = []
+    for cls in known.classes:
+        ups = [u for u in known.supers.get(cls, ()) if u in known.classes]
+        for up in ups:
+            children[up].append(cls)
+        if not ups:
+            roots.append(cls)
+
+    def node(cls: str) -> dict:
+        count = sum(1 for i in known.instances.get(cls, []) if i.startswith((ENTITY_NS, VOCAB_NS)))
+        kids = sorted(children.get(cls, []), key=lambda c: fold(known.label(c, lang)))
+        return {"name": local_name(cls), "label": known.label(cls, lang), "count": count,
+                "href": with_lang("/kinds/" + local_name(cls), lang) if count else None,
+                "doc": page_url(cls, lang), "children": [node(k) for k in kids]}
+
+    return [node(r) for r in sorted(roots, key=lambda c: fold(known.label(c, lang)))]
+
+
+def concept_schemes(known: Names, lang: str) -> list[dict]:
+    """The SKOS concept schemes, each with its number of concepts."""
+    concepts: dict[str, int] = defaultdict(int)
+    for iri in known.subjects:
+        if iri.startswith(VOCAB_NS) and "/" in iri[len(VOCAB_NS):]:
+            concepts[VOCAB_NS + iri[len(VOCAB_NS):].split("/", 1)[0]] += 1
+    schemes = [{"label": known.label(s, lang), "href": page_url(s, lang), "count": n}
+               for s, n in concepts.items() if s in known.subjects]
+    return sorted(schemes, key=lambda s: fold(s["label"]))
+
+
+def _kinds(state: State):
+    async def kinds(request: Request) -> Response:
+        lang = lang_of(request)
+        known = names(state)
+
+        def make() -> str:
+            return render("kinds.html", lang, tree=class_tree(known, lang), schemes=concept_schemes(known, lang),
+                          switch=switch_url(request, lang))
+
+        return cacheable(request, state, ("kinds", lang), make, "text/html; charset=utf-8")
+
+    async def kind(request: Request) -> Response:
+        lang = lang_of(request)
+        known = names(state)
+        cls = ONTOLOGY_NS + request.path_params["name"]
+        if cls not in known.classes:
+            return problem(request, 404, f"no kind of entity is called {request.path_params['name']!r}")
+
+        def make() -> str:
+            members = [{"label": known.label(i, lang), "acronym": known.acronym(i, lang),
+                        "kind": known.kind_label(i, lang), "href": page_url(i, lang)}
+                       for i in known.instances.get(cls, []) if i.startswith((ENTITY_NS, VOCAB_NS))]
+            members.sort(key=lambda m: fold(m["label"]))
+            supers = [{"label": known.label(u, lang), "href": with_lang("/kinds/" + local_name(u), lang)}
+                      for u in sorted(known.supers.get(cls, ())) if u in known.classes]
+            return render("kind.html", lang, name=local_name(cls), label=known.label(cls, lang),
+                          doc=page_url(cls, lang), members=members, supers=supers, switch=switch_url(request, lang))
+
+        return cacheable(request, state, ("kind", cls, lang), make, "text/html; charset=utf-8")
+
+    return kinds, kind
+
+
+def routes(state: State) -> list[Route]:
+    # entity, ontologydoc and search build on the helpers above, so they are imported here
+    from . import entity, ontologydoc, search
+
+    # what every page needs (~0.2 s), made with the app rather than on its first request
+    names(state), authored(state), search.index(state), state.data_version
+    kinds, kind = _kinds(state)
+    return [
+        Route("/", _home(state), name="home"),
+        Route("/kinds", kinds, name="kinds"),
+        Route("/kinds/{name}", kind, name="kind"),
+        *entity.routes(state),
+        *ontologydoc.routes(state),
+        *search.routes(state),
+    ]

@@ -8,7 +8,8 @@ shows the query text with links that download its results.
 
 ``/api/queries`` lists the named queries as JSON; ``/api/queries/{name}?param=value`` returns the
 query text with the parameters bound as typed RDF terms by :meth:`NamedQuery.bind`, so the
-browser never pastes a value into a query.
+browser never pastes a value into a query. The bound text leaves out the ``#+`` header: its
+title, description and parameters are what the page shows around the editor.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from ..errors import HeritageKGError, UsageError
-from ..queries import NamedQuery, catalogue
+from ..queries import NamedQuery, catalogue, query_form
+from ..terms import PREFIXES
 from .render import environment
 from .state import State
 
@@ -54,6 +56,15 @@ INPUTS = {
     "year": ("text", {"inputmode": "numeric", "pattern": "[0-9]{4}", "maxlength": "4"}),
     "boolean": ("select", {}),
 }
+
+
+def without_header(text: str) -> str:
+    """The query text without its leading ``#+`` metadata lines."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].startswith("#+"):
+        start += 1
+    return "".join(lines[start:])
 
 
 class _Problem(Exception):
@@ -113,11 +124,13 @@ class QueryPage:
     def __init__(self, state: State):
         self.state = state
         self.env = environment()
+        # Read once, when the app is made: a broken query file stops the server from starting.
+        self._queries = catalogue(state.project.query_files())
 
     # -- the named queries -------------------------------------------------------------------
 
     def queries(self) -> dict[str, NamedQuery]:
-        return self.state.cached("named-queries", lambda: catalogue(self.state.project.query_files()))
+        return self._queries
 
     def named(self, name: str) -> NamedQuery:
         query = self.queries().get(name)
@@ -126,8 +139,9 @@ class QueryPage:
             raise _Problem(404, f"unknown query {name!r} (queries: {listed})")
         return query
 
-    def bind(self, query: NamedQuery, request: Request, skip: tuple[str, ...] = ()) -> tuple[dict[str, str], str]:
-        """The parameters given in the query string, and the query text with them bound."""
+    @staticmethod
+    def given(query: NamedQuery, request: Request, skip: tuple[str, ...] = ()) -> dict[str, str]:
+        """The parameters given in the query string, each at most once."""
         given: dict[str, str] = {}
         for key, value in request.query_params.multi_items():
             if key in skip:
@@ -135,8 +149,13 @@ class QueryPage:
             if key in given:
                 raise _Problem(400, f"query {query.name!r}: parameter {key!r} given more than once")
             given[key] = value
+        return given
+
+    @staticmethod
+    def bind(query: NamedQuery, given: dict[str, str]) -> str:
+        """The query text with the parameters bound as typed RDF terms."""
         try:
-            return given, query.bind(given)
+            return without_header(query.bind(given))
         except UsageError as error:
             raise _Problem(400, str(error)) from None
         except HeritageKGError as error:
@@ -150,7 +169,7 @@ class QueryPage:
     async def api_bind(self, request: Request) -> JSONResponse:
         try:
             query = self.named(request.path_params["name"])
-            _, text = self.bind(query, request)
+            text = self.bind(query, self.given(query, request))
         except _Problem as problem:
             return JSONResponse({"error": problem.message}, status_code=problem.status)
         return JSONResponse({"query": text})
@@ -171,7 +190,8 @@ class QueryPage:
                 raise _Problem(400, "give either 'name' (a named query) or 'query' (SPARQL text), not both")
             if "name" in params:
                 chosen = self.named(params["name"])
-                given, text = self.bind(chosen, request, skip=RESERVED)
+                given = self.given(chosen, request, skip=RESERVED)
+                text = self.bind(chosen, given)
             elif "query" in params:
                 text = params["query"]
                 if not text.strip():
@@ -183,7 +203,7 @@ class QueryPage:
             if problem.status == 404:
                 chosen = None
 
-        form = chosen.form if chosen is not None else "SELECT"
+        form = chosen.form if chosen is not None else query_form(text) if text is not None else "SELECT"
         initial = {
             "name": chosen.name if chosen is not None else None,
             "params": given,
@@ -202,8 +222,9 @@ class QueryPage:
                 "endpoint": "/sparql",
                 "api": "/api/queries",
                 "starter": STARTER,
+                "prefixes": PREFIXES,
                 "initial": initial,
-                "downloads": {form: [list(d) for d in pairs] for form, pairs in DOWNLOADS.items()},
+                "downloads": {kind: [list(d) for d in pairs] for kind, pairs in DOWNLOADS.items()},
             },
         }
         body = self.env.get_template("query.html").render(context)
@@ -214,9 +235,9 @@ class QueryPage:
         """A named query as the template shows it: its form fields filled with the given values or defaults."""
         entry = describe(query)
         fields = []
-        for param in query.params:
+        for param, listed in zip(query.params, entry["params"]):
             kind, attrs = INPUTS.get(param.type, INPUTS["string"])
-            default = _plain(param.default)
+            default = listed["default"]
             if param.name in given:
                 value = given[param.name]
             elif default is None:
@@ -225,8 +246,7 @@ class QueryPage:
                 value = "true" if default else "false"
             else:
                 value = str(default)
-            fields.append({**next(p for p in entry["params"] if p["name"] == param.name),
-                           "input": kind, "attrs": attrs, "value": value, "required": param.required})
+            fields.append({**listed, "input": kind, "attrs": attrs, "value": value, "required": param.required})
         entry["fields"] = fields
         entry["href"] = "/query?" + urlencode({"name": query.name})
         return entry

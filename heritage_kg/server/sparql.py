@@ -57,6 +57,11 @@ def _error(status: int, message: str, headers: dict | None = None) -> Response:
     return PlainTextResponse(message + "\n", status_code=status, headers={**_CORS, **(headers or {})})
 
 
+async def start(state: State) -> None:
+    """Start the query workers before the first request, so that it does not wait for them."""
+    await run_in_threadpool(_sandbox, state)
+
+
 def shutdown(state: State) -> None:
     sandbox = state._cache.get("sandbox")
     if sandbox is not None:

@@ -36,12 +36,25 @@ class State:
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    _key_locks: dict = field(default_factory=dict)
+
     def cached(self, key, make):
-        """Compute once per process: dumps, the ontology page, the search index."""
+        """Compute once per process: dumps, the ontology page, the search index.
+
+        Each key has its own lock, held only while that value is made, so a slow value (a dump)
+        never blocks the others, and ``make`` may itself use other cached values."""
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = make()
-            return self._cache[key]
+            if key in self._cache:
+                return self._cache[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            value = make()
+            with self._lock:
+                self._cache[key] = value
+            return value
 
     @property
     def data_version(self) -> str:

@@ -1,0 +1,114 @@
+"""Load on `heritage-kg serve` from another process on loopback: requests per second, p50 and
+p99 latency and errors for an entity page, a dump, a named query on /sparql, and the search;
+then the same while a runaway query holds one query worker.
+
+Run from the repository root:  python3 benchmarks/serve_load.py [--seconds 10] [--clients 4]
+The load is bounded (a fixed duration and number of client threads) and only targets 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from heritage_kg.queries import read_query  # noqa: E402
+from tests.servers import heritage_kg_server  # noqa: E402
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def targets(base: str) -> dict[str, tuple[str, dict]]:
+    partners = read_query(ROOT / "queries" / "partners.rq").bind({})
+    return {
+        "entity page /page/icom": (base + "/page/icom", {"Accept": "text/html"}),
+        "dump /download/heritage-kg.nt": (base + "/download/heritage-kg.nt", {}),
+        "SPARQL named query (partners)": (base + "/sparql?" + urllib.parse.urlencode({"query": partners}),
+                                          {"Accept": "application/sparql-results+json"}),
+        "search /api/search?q=icom": (base + "/api/search?q=icom", {}),
+    }
+
+
+def load(url: str, headers: dict, seconds: float, clients: int) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client():
+        nonlocal errors
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+                    r.read()
+                    ok = r.status == 200
+            except (urllib.error.URLError, OSError):
+                ok = False
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                errors += 0 if ok else 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    begin = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - begin
+    latencies.sort()
+    return {"requests": len(latencies), "rps": len(latencies) / wall,
+            "p50": statistics.median(latencies) * 1000,
+            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+            "errors": errors}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"{time.strftime('%Y-%m-%d')}; {args.clients} client threads for {args.seconds:g} s each, loopback.\n")
+    with heritage_kg_server(ROOT, "--query-timeout", "30") as base:
+        for url, headers in targets(base).values():  # warm the caches
+            urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()
+        print("| target | requests/s | p50 ms | p99 ms | errors |")
+        print("|---|---|---|---|---|")
+        for name, (url, headers) in targets(base).items():
+            r = load(url, headers, args.seconds, args.clients)
+            print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+        def run_away():
+            url = base + "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+            try:
+                urllib.request.urlopen(url, timeout=60).read()
+            except (urllib.error.URLError, OSError):
+                pass  # the server answers 503 when it stops the query
+
+        runaway = threading.Thread(target=run_away)
+        runaway.start()
+        time.sleep(0.5)
+        print()
+        print("While a runaway query holds one query worker (stopped at the 30 s limit):\n")
+        print("| target | requests/s | p50 ms | p99 ms | errors |")
+        print("|---|---|---|---|---|")
+        for name, (url, headers) in targets(base).items():
+            r = load(url, headers, min(args.seconds, 5), args.clients)
+            print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+        runaway.join()
+
+
+if __name__ == "__main__":
+    main()

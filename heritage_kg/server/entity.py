@@ -1,0 +1,440 @@
+"""Entity and concept IRIs: 303 redirects to their documents, and what those documents hold.
+
+Entity IRIs (``https://w3id.org/heritage-kg/id/{slug}``; w3id sends them to ``/id/{slug}``)
+and concept IRIs (``https://w3id.org/heritage-kg/vocab/{scheme}/{concept}``, served at
+``/vocab/...``) are slash IRIs that name organisations, ties and ideas, not documents. Following
+the W3C note "Cool URIs for the Semantic Web" (section 4.3, 303 URIs forwarding to one generic
+document per format), they never answer 200: they answer ``303 See Other`` with ``Vary:
+Accept``, to ``/page/{key}`` for HTML clients or to ``/data/{key}.{ttl,jsonld,nt,rdf}`` for RDF
+clients. Hash IRIs would save that round trip, but they would put every entity in one document;
+a slug per entity keeps each description small and each IRI readable. Concepts take the same
+road (``/page/vocab/{scheme}/{concept}``, ``/data/vocab/{scheme}/{concept}.ttl``) so that one
+rule covers every slash IRI the graph mints. The ontology's hash IRIs are ``ontologydoc``'s.
+
+``/data/...`` holds the concise bounded description: every triple with the resource as subject,
+the triples of its blank nodes (the evidence), and the triples of named nodes pointing at it.
+``/page/...`` shows the graph as written in ``data/`` (not the materialised standard-vocabulary
+triples, which would repeat each fact under several names), in both directions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..formats import RDF_FORMATS
+from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
+from ..serialise import serialise_triples
+from ..terms import PREFIXES, short
+from .negotiation import choose
+from .pages import (CACHE_CONTROL, LANGS, AGENT_CLASSES, STATEMENT_CLASSES, TEXT, Names, cacheable, fold,
+                    authored, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang)
+from .render import safe_href
+from .state import State
+
+H = ONTOLOGY_NS
+#: Data documents: the RDF formats that hold a plain graph, by suffix.
+DATA_FORMATS = {f.suffix: f for f in RDF_FORMATS.values() if not f.dataset}
+#: What an entity IRI can be negotiated to; on a tie, the first listed wins (so */* gets HTML).
+OFFERS = {"text/html": "html", "application/xhtml+xml": "html",
+          **{f.media_type: f.suffix for f in DATA_FORMATS.values()}, "application/json": ".jsonld"}
+
+#: The properties that name the sides of a tie: the other side's name labels the tie.
+SIDES = tuple(H + p for p in ("party", "funder", "beneficiary", "member", "organisation", "founded", "founder",
+                               "signer", "onBehalfOf", "postIn", "heldBy", "advisor", "advisee", "grantedBy",
+                               "grantedTo", "mandateHolder", "instrument", "observedEntity"))
+#: The properties that say which kind of tie (or figure) a node is.
+KINDS = tuple(H + p for p in ("agreementKind", "advisoryKind", "role", "status", "instrumentRelation", "measure",
+                               "postRole"))
+DATES = tuple(H + p for p in ("date", "startDate", "temporalQualifier", "minimumDuration", "startEvent", "endDate"))
+#: Shown in the page's head rather than in the table of statements.
+HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", H + "acronym",
+        H + "description", H + "evidence", PREFIXES["owl"] + "sameAs", PREFIXES["rdfs"] + "comment",
+        PREFIXES["skos"] + "definition")
+SAME_AS = PREFIXES["owl"] + "sameAs"
+EVIDENCE, SOURCE, LINE, SECTION, KEY_PHRASE, SUPPORTS = (H + p for p in ("evidence", "source", "line", "section",
+                                                                          "keyPhrase", "supports"))
+DIAGRAM_LIMIT = 18
+#: Longest neighbour name drawn in full; beside a radius of 170 px, 26 characters fit in 760 px.
+LABEL_LIMIT = 26
+
+
+def resource_iri(key: str) -> str | None:
+    """The IRI a path key stands for: ``icom`` or ``vocab/topics/conservation``."""
+    if key.startswith("vocab/") and len(key) > 6:
+        return VOCAB_NS + key[6:]
+    if key and "/" not in key:
+        return ENTITY_NS + key
+    return None
+
+
+def description(store: ox.Store, iri: str, incoming: bool = True) -> list[ox.Triple]:
+    """The concise bounded description of ``iri``, plus (``incoming``) the triples of named nodes
+    pointing at it. Blank nodes pointing at it (evidence citing a source) are left out: without
+    their owner they would say nothing."""
+    node = ox.NamedNode(iri)
+    out: list[ox.Triple] = []
+    todo, seen = [node], {node}
+    while todo:
+        for quad in store.quads_for_pattern(todo.pop(), None, None):
+            out.append(quad.triple)
+            if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
+                seen.add(quad.object)
+                todo.append(quad.object)
+    if incoming:
+        out.extend(q.triple for q in store.quads_for_pattern(None, None, node)
+                   if isinstance(q.subject, ox.NamedNode) and q.subject != node)
+    return out
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+class View:
+    """Builds what the entity template shows, from the graph as written (not materialised)."""
+
+    def __init__(self, known: Names, store: ox.Store, iri: str, lang: str):
+        self.names, self.store = known, store
+        self.iri, self.node, self.lang, self.t = iri, ox.NamedNode(iri), lang, TEXT[lang]
+
+    def out(self, node) -> list[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
+        """The node's statements, without those a more specific one repeats (hkg:party beside
+        hkg:funder for the same organisation)."""
+        pairs = [(q.predicate.value, q.object) for q in self.store.quads_for_pattern(node, None, None)]
+        return [(p, o) for p, o in pairs if not any(q != p and o == v and p in self.supers(q) for q, v in pairs)]
+
+    def supers(self, p: str) -> set[str]:
+        """Every super-property of ``p``."""
+        seen, todo = set(), list(self.names.super_properties.get(p, ()))
+        while todo:
+            up = todo.pop()
+            if up not in seen:
+                seen.add(up)
+                todo.extend(self.names.super_properties.get(up, ()))
+        return seen
+
+    def value(self, term) -> dict:
+        if isinstance(term, ox.NamedNode):
+            href = page_url(term.value, self.lang)
+            if href:
+                return {"text": self.names.label(term.value, self.lang), "href": href, "iri": term.value}
+            return {"text": term.value, "href": safe_href(term.value), "external": True, "iri": term.value}
+        if isinstance(term, ox.Literal):
+            if term.datatype.value.endswith("#duration"):
+                return {"text": self.duration(term.value)}
+            return {"text": term.value, "lang": term.language or None}
+        return {"text": "[…]"}
+
+    def duration(self, text: str) -> str:
+        match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", text)
+        if not match or not any(match.groups()):
+            return text
+        units = zip(match.groups(), ("years", "months", "days"))
+        return " ".join(f"{n} {self.t[unit]}" for n, unit in units if n)
+
+    def prop(self, p: str) -> dict:
+        return {"text": self.names.label(p, self.lang), "href": page_url(p, self.lang) or safe_href(p),
+                "title": short(ox.NamedNode(p))}
+
+    def texts(self, pairs, predicate: str) -> list[dict]:
+        """Literals of ``predicate`` in the page's language, else in any language."""
+        found = [o for p, o in pairs if p == predicate and isinstance(o, ox.Literal)]
+        mine = [o for o in found if (o.language or "") in (self.lang, "")] or found
+        return [{"text": o.value, "lang": o.language or None} for o in sorted(mine, key=lambda o: o.value)]
+
+    def evidence(self, node) -> list[dict]:
+        items = []
+        for ev in (o for p, o in self.out(node) if p == EVIDENCE):
+            fields = self.out(ev)
+            first = lambda p: next((o for q, o in fields if q == p), None)
+            source, line, section, phrase = first(SOURCE), first(LINE), first(SECTION), first(KEY_PHRASE)
+            items.append({
+                "source": self.value(source) if source is not None else None,
+                "line": line.value if isinstance(line, ox.Literal) else None,
+                "section": section.value if isinstance(section, ox.Literal) else None,
+                "phrase": phrase.value if isinstance(phrase, ox.Literal) else None,
+                "phrase_lang": phrase.language if isinstance(phrase, ox.Literal) else None,
+                "supports": sorted(o.value for q, o in fields if q == SUPPORTS and isinstance(o, ox.NamedNode)),
+            })
+            items[-1]["supported"] = [self.prop(p) for p in items[-1]["supports"]]
+        items.sort(key=lambda e: (fold(e["source"]["text"]) if e["source"] else "", _number(e["line"]), e["phrase"] or ""))
+        return items
+
+    def dates(self, pairs) -> tuple[str, str]:
+        """A tie's dates as words ("since 2002", "for more than 25 years"), and a sort key."""
+        get = lambda p: sorted((o for q, o in pairs if q == H + p), key=str)
+        qualifier = " ".join(self.names.label(o.value, self.lang) for o in get("temporalQualifier"))
+        exact_in = [o.value for o in get("temporalQualifier")] == [VOCAB_NS + "temporal-qualifiers/in"]
+        parts = []
+        for o in get("startDate"):
+            parts.append(o.value if exact_in and len(o.value) > 4 else f"{qualifier} {o.value}".strip())
+        for o in get("minimumDuration"):
+            parts.append(f"{qualifier} {self.duration(o.value)}".strip())
+        for o in get("startEvent"):
+            parts.append(f"{qualifier}: {self.names.label(o.value, self.lang)}" if qualifier else self.names.label(o.value, self.lang))
+        starts = {o.value for o in get("startDate")}
+        parts[:0] = [o.value for o in get("date") if o.value not in starts]
+        parts += [f"{self.t['until']} {o.value}" for o in get("endDate")]
+        key = next((o.value for o in get("date") + get("startDate")), "9999")
+        return ", ".join(parts), key
+
+    # the sections of the page ------------------------------------------------------------------
+
+    def statements(self, pairs, numbered: list[dict]) -> list[dict]:
+        rank = {p: i for i, p in enumerate(KINDS + SIDES + DATES)}
+        rows: dict[str, list] = {}
+        for p, o in pairs:
+            if p not in HEAD:
+                rows.setdefault(p, []).append(o)
+        out = []
+        for p in sorted(rows, key=lambda p: (rank.get(p, len(rank)), fold(self.names.label(p, self.lang)))):
+            values = sorted((self.value(o) for o in rows[p]), key=lambda v: fold(v["text"]))
+            refs = [e["n"] for e in numbered if p in e["supports"]]
+            out.append({"iri": p, "prop": self.prop(p), "vals": values, "refs": refs})
+        return out
+
+    def tie(self, tie: str, roles: list[str]) -> dict:
+        pairs = self.out(ox.NamedNode(tie))
+        roles = [r for r in set(roles) if not any(r in self.supers(q) for q in roles)]
+        others = [{**self.value(o), "role": self.names.label(p, self.lang)}
+                  for p, o in pairs if p in SIDES and isinstance(o, ox.NamedNode) and o != self.node]
+        kinds = [self.names.kind_label(tie, self.lang)]
+        kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs if p in KINDS and isinstance(o, ox.NamedNode))
+        figure = " ".join(self.value(o)["text"] for p in (H + "valueQualifier", H + "value") for q, o in pairs if q == p)
+        dates, key = self.dates(pairs)
+        return {"href": page_url(tie, self.lang), "label": self.names.label(tie, self.lang), "kind": " · ".join(k for k in kinds if k),
+                "role": ", ".join(sorted(self.names.label(r, self.lang) for r in set(roles))), "others": others,
+                "dates": dates, "figure": figure, "evidence": self.evidence(ox.NamedNode(tie)), "key": key,
+                "cls": tie_class(self.names, tie), "iri": tie}
+
+    def incoming(self) -> tuple[list[dict], list[dict], list[dict]]:
+        """Ties and figures this node takes part in, other named nodes pointing here, citations."""
+        ties: dict[str, list[str]] = {}
+        pointing: dict[str, list] = {}
+        citations = []
+        for quad in self.store.quads_for_pattern(None, None, self.node):
+            s, p = quad.subject, quad.predicate.value
+            if isinstance(s, ox.BlankNode):
+                owner = next((q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(EVIDENCE), s)), None)
+                if isinstance(owner, ox.NamedNode):
+                    fields = dict((q.predicate.value, q.object) for q in self.store.quads_for_pattern(s, None, None))
+                    line, phrase = fields.get(LINE), fields.get(KEY_PHRASE)
+                    citations.append({**self.value(owner), "line": line.value if line else "",
+                                      "phrase": phrase.value if phrase else "",
+                                      "phrase_lang": phrase.language if phrase else None})
+            elif self.names.is_a(s.value, STATEMENT_CLASSES):
+                ties.setdefault(s.value, []).append(p)
+            else:
+                pointing.setdefault(p, []).append(s)
+        tie_rows = sorted((self.tie(t, roles) for t, roles in ties.items()), key=lambda r: (r["key"], fold(r["label"])))
+        rows = []
+        for p, subjects in sorted(pointing.items(), key=lambda kv: fold(self.names.label(kv[0], self.lang))):
+            inverse = self.names.inverse.get(p)
+            rows.append({"prop": self.prop(inverse or p), "reverse": inverse is None,
+                         "vals": sorted((self.value(s) for s in subjects), key=lambda v: fold(v["text"]))})
+        citations.sort(key=lambda c: (fold(c["text"]), _number(c["line"])))
+        return tie_rows, rows, citations
+
+    def build(self, key: str, jsonld: dict) -> dict:
+        pairs = self.out(self.node)
+        evidence = self.evidence(self.node)
+        for n, item in enumerate(evidence, 1):
+            item["n"] = n
+        other = [l for l in LANGS if l != self.lang][0]
+        ties, pointing, citations = self.incoming()
+        statements = self.statements(pairs, evidence)
+        return {
+            "iri": self.iri, "key": key,
+            "label": self.names.label(self.iri, self.lang),
+            "labels": {l: self.names.labels.get(self.iri, {}).get(l, []) for l in LANGS}, "other": other,
+            "acronyms": sorted({a for l in LANGS for a in self.names.acronyms.get(self.iri, {}).get(l, [])}),
+            "kinds": [{"text": self.names.label(k, self.lang), "href": with_lang("/kinds/" + local_name(k), self.lang)}
+                      for k in self.names.kinds(self.iri)],
+            "descriptions": self.texts(pairs, H + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
+            "comments": self.texts(pairs, PREFIXES["rdfs"] + "comment"),
+            "own_refs": [e["n"] for e in evidence if not e["supports"]],
+            "statements": statements, "ties": ties, "pointing": pointing, "citations": citations,
+            "same_as": sorted((self.value(o) for p, o in pairs if p == SAME_AS), key=lambda v: v["text"]),
+            "same_as_refs": [e["n"] for e in evidence if SAME_AS in e["supports"]],
+            "evidence": evidence,
+            "diagram": diagram(self, statements, ties, pointing),
+            "formats": [{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "href": f"/data/{key}{f.suffix}"}
+                        for f in DATA_FORMATS.values()],
+            "jsonld": jsonld,
+        }
+
+
+def _number(text: str | None) -> int:
+    """A line number for sorting; anything that is not one sorts first."""
+    return int(text) if text and text.isdigit() else 0
+
+
+def tie_class(known: Names, iri: str) -> str:
+    for name in ("Agreement", "Membership", "Founding", "AdvisoryRelation", "Recognition", "Mandate", "Observation"):
+        if H + name in known.types.get(iri, ()):
+            return name.lower()
+    return "other"
+
+
+def node_class(known: Names, iri: str) -> str:
+    if known.is_a(iri, AGENT_CLASSES):
+        return "agent"
+    if known.is_a(iri, (H + "Place",)):
+        return "place"
+    if known.is_a(iri, STATEMENT_CLASSES):
+        return "tie"
+    return "thing"
+
+
+def diagram(view: View, statements: list[dict], ties: list[dict], pointing: list[dict]) -> dict:
+    """A radial drawing of the node and its direct neighbours, for the SVG in the page."""
+    known, lang = view.names, view.lang
+    picked: dict[str, dict] = {}
+
+    def add(iri: str, edge: str, title: str) -> None:
+        if iri.startswith(ENTITY_NS) and iri != view.iri and iri not in picked and iri in known.subjects:
+            picked[iri] = {"iri": iri, "edge": edge, "title": title}
+
+    for tie in ties:
+        sides = [o["iri"] for o in tie["others"] if o.get("iri")]
+        if sides:
+            for side in sides:
+                add(side, tie["cls"], f"{tie['kind']}: {tie['label']}")
+        elif tie["cls"] != "observation":
+            add(tie["iri"], tie["cls"], tie["kind"])
+    own = tie_class(known, view.iri) if known.is_a(view.iri, STATEMENT_CLASSES) else "link"
+    for row in statements:
+        edge = own if row["iri"] in SIDES else "link"
+        for v in row["vals"]:
+            add(v.get("iri", ""), edge, row["prop"]["text"])
+    for row in pointing:
+        for v in row["vals"]:
+            add(v.get("iri", ""), "link", row["prop"]["text"])
+    chosen = list(picked.values())
+    chosen.sort(key=lambda n: (n["edge"] == "link", node_class(known, n["iri"]) != "agent",
+                               fold(known.short_label(n["iri"], lang))))
+    more = max(0, len(chosen) - DIAGRAM_LIMIT)
+    chosen = chosen[:DIAGRAM_LIMIT]
+    width, height, cx, cy = 760, 440, 380, 220
+    rx, ry = 170, 165
+    nodes = []
+    for i, n in enumerate(chosen):
+        angle = -math.pi / 2 + 2 * math.pi * i / max(1, len(chosen))
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+        c = math.cos(angle)
+        anchor = "start" if c > 0.25 else "end" if c < -0.25 else "middle"
+        lx = x + (10 if anchor == "start" else -10 if anchor == "end" else 0)
+        ly = y + (4 if anchor != "middle" else (-12 if math.sin(angle) < 0 else 20))
+        full = known.label(n["iri"], lang)
+        text = known.short_label(n["iri"], lang)
+        nodes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1), "anchor": anchor,
+                      "text": text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 1] + "…", "full": full, "title": n["title"],
+                      "href": page_url(n["iri"], lang), "edge": n["edge"], "cls": node_class(known, n["iri"])})
+    centre = known.short_label(view.iri, lang)
+    return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": nodes, "more": more,
+            "centre": centre if len(centre) <= 32 else centre[:31] + "…", "full": known.label(view.iri, lang),
+            "edges": sorted({n["edge"] for n in nodes})}
+
+
+# -- routes -------------------------------------------------------------------------------------
+
+def routes(state: State) -> list[Route]:
+    def existing(key: str) -> str | None:
+        iri = resource_iri(key)
+        return iri if iri is not None and iri in names(state).subjects else None
+
+    def redirect(request: Request, key: str) -> Response:
+        if existing(key) is None:
+            return problem(request, 404, f"nothing in the graph is called {key!r}")
+        chosen = choose(request.headers.get("accept"), list(OFFERS))
+        if chosen is None:
+            listed = ", ".join(dict.fromkeys(OFFERS))
+            return problem(request, 406, f"cannot answer in any type you accept; available: {listed}", {"Vary": "Accept"})
+        target = OFFERS[chosen]
+        location = with_lang(f"/page/{key}", lang_of(request)) if target == "html" else f"/data/{key}{target}"
+        return Response(status_code=303, headers={"Location": location, "Vary": "Accept", "Cache-Control": CACHE_CONTROL})
+
+    async def entity_iri(request: Request) -> Response:
+        return redirect(request, request.path_params["slug"])
+
+    async def concept_iri(request: Request) -> Response:
+        return redirect(request, "vocab/" + request.path_params["rest"])
+
+    async def data(request: Request) -> Response:
+        name = request.path_params["name"]
+        suffix = next((s for s in DATA_FORMATS if name.endswith(s)), None)
+        key = name[: -len(suffix)] if suffix else name
+        iri = existing(key) if suffix else None
+        if iri is None:
+            return problem(request, 404, f"no data document at /data/{name} (suffixes: {', '.join(DATA_FORMATS)})")
+        spec = DATA_FORMATS[suffix]
+
+        def make() -> bytes:
+            return serialise_triples(description(state.store, iri), spec.name).encode("utf-8")
+
+        return cacheable(request, state, ("data", iri, spec.name), make, f"{spec.media_type}; charset=utf-8",
+                         {"Access-Control-Allow-Origin": "*"})
+
+    async def page(request: Request) -> Response:
+        key = request.path_params["key"]
+        iri = existing(key)
+        if iri is None:
+            return problem(request, 404, f"nothing in the graph is called {key!r}")
+        lang = lang_of(request)
+        known, store = names(state), authored(state)
+
+        def make() -> str:
+            view = View(known, store, iri, lang).build(key, embedded_jsonld(state.store, iri))
+            return render("entity.html", lang, e=view, switch=switch_url(request, lang))
+
+        return cacheable(request, state, ("page", iri, lang), make, "text/html; charset=utf-8")
+
+    return [
+        Route("/id/{slug}", entity_iri, name="entity-iri"),
+        Route("/vocab/{rest:path}", concept_iri, name="concept-iri"),
+        Route("/data/{name:path}", data, name="entity-data"),
+        Route("/page/{key:path}", page, name="entity-page"),
+    ]
+
+
+def embedded_jsonld(store: ox.Store, iri: str) -> dict:
+    """The node's own description (with its evidence nested) as JSON-LD, for the page's
+    <script type="application/ld+json">. Written directly, with compact IRIs under the
+    project's prefixes: rdflib's serialiser would cost more than the rest of the page."""
+    ranked = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+    def compact(value: str) -> str:
+        for prefix, ns in ranked:
+            local = value[len(ns):]
+            if value.startswith(ns) and local and re.fullmatch(r"[A-Za-z0-9_][\w.-]*", local) and not local.startswith("//"):
+                return f"{prefix}:{local}"
+        return value
+
+    def term(o, seen: set):
+        if isinstance(o, ox.NamedNode):
+            return {"@id": compact(o.value)}
+        if isinstance(o, ox.BlankNode):
+            return node(o, seen) if o not in seen else {"@id": f"_:{o.value}"}
+        if o.language:
+            return {"@value": o.value, "@language": o.language}
+        if o.datatype.value == PREFIXES["xsd"] + "string":
+            return {"@value": o.value}
+        return {"@value": o.value, "@type": compact(o.datatype.value)}
+
+    def node(subject, seen: set) -> dict:
+        seen.add(subject)
+        out: dict = {} if isinstance(subject, ox.BlankNode) else {"@id": compact(subject.value)}
+        for quad in store.quads_for_pattern(subject, None, None):
+            if quad.predicate.value == PREFIXES["rdf"] + "type" and isinstance(quad.object, ox.NamedNode):
+                out.setdefault("@type", []).append(compact(quad.object.value))
+            else:
+                out.setdefault(compact(quad.predicate.value), []).append(term(quad.object, seen))
+        return {k: sorted(v, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)) if isinstance(v, list) else v
+                for k, v in sorted(out.items())}
+
+    return {"@context": dict(sorted(PREFIXES.items())), **node(ox.NamedNode(iri), set())}
