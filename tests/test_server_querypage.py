@@ -1,0 +1,60 @@
+"""The query page and its JSON API, in-process: listing, server-side binding, and errors."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from heritage_kg.project import Project
+from heritage_kg.queries import catalogue
+from heritage_kg.server.app import create_app
+
+from .conftest import ROOT
+
+NAMED = catalogue(sorted((ROOT / "queries").glob("*.rq")))
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(Project(ROOT))) as c:
+        yield c
+
+
+def test_api_lists_every_named_query(client):
+    listed = client.get("/api/queries").json()
+    assert {q["name"] for q in listed} == set(NAMED)
+    partners = next(q for q in listed if q["name"] == "partners")
+    assert partners["params"] == [{"name": "organisation", "type": "iri", "default": "icom",
+                                   "description": partners["params"][0]["description"]}]
+
+
+def test_api_binds_on_the_server(client):
+    bound = client.get("/api/queries/partners", params={"organisation": "iccrom"})
+    assert bound.status_code == 200
+    assert "VALUES ?organisation { <https://w3id.org/heritage-kg/id/iccrom> }" in bound.json()["query"]
+
+
+@pytest.mark.parametrize("name,params,status,text", [
+    ("no-such-query", {}, 404, "no-such-query"),
+    ("partners", {"organisation": "not an iri"}, 400, "not a valid IRI"),
+    ("neighbourhood", {"steps": "two"}, 400, "not an integer"),
+    ("partners", {"colour": "red"}, 400, "unknown parameter 'colour'"),
+])
+def test_api_errors(client, name, params, status, text):
+    r = client.get(f"/api/queries/{name}", params=params)
+    assert r.status_code == status and text in r.json()["error"]
+
+
+def test_page_lists_queries_and_shares_urls(client):
+    page = client.get("/query", params={"name": "partners", "organisation": "iccrom"})
+    assert page.status_code == 200
+    for named in NAMED.values():
+        assert named.title in page.text
+    assert 'href="/query?name=partners&amp;organisation=iccrom"' in page.text
+    assert "<script>" not in page.text, "no inline script: the CSP would refuse it"
+
+
+def test_page_escapes_a_hostile_query(client):
+    page = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p \"</script><script>alert(1)</script>\" }"})
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
