@@ -95,7 +95,7 @@ def _shacl(data, shapes, smap: SourceMap) -> list[Finding]:
         return []
     data_graph = graph_of(data)
     shape_graph = graph_of(shapes)
-    _, results, _ = shacl_validate(data_graph, shacl_graph=shape_graph, advanced=True,
+    _, results, _ = shacl_validate(data_graph, shacl_graph=shape_graph, advanced=False, inplace=True,
                                    allow_warnings=True, allow_infos=True, inference="none")
     SH = rdflib.Namespace(_SH)
     findings = []
