@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from heritage_kg.queries import read_query  # noqa: E402
-from tests.servers import heritage_kg_server  # noqa: E402
+from tests.servers import heritage_kg_server, oxigraph_server  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -108,6 +108,22 @@ def main() -> None:
             r = load(url, headers, min(args.seconds, 5), args.clients)
             print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
         runaway.join()
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as work:
+            dump = Path(work) / "dump.nt"
+            dump.write_bytes(urllib.request.urlopen(base + "/download/heritage-kg.nt", timeout=60).read())
+            ours = load(*targets(base)["SPARQL named query (partners)"], args.seconds, args.clients)
+            with oxigraph_server(Path(work) / "store", dump) as plain_base:
+                url = plain_base + "/query?" + urllib.parse.urlencode({"query": read_query(ROOT / "queries" / "partners.rq").bind({})})
+                plain = load(url, {"Accept": "application/sparql-results+json"}, args.seconds, args.clients)
+        print()
+        print("The same named query on the plain alternative, Oxigraph's own server (`oxigraph serve`), same data:\n")
+        print("| endpoint | requests/s | p50 ms | p99 ms | errors |")
+        print("|---|---|---|---|---|")
+        print(f"| heritage-kg /sparql (sandboxed workers) | {ours['rps']:.0f} | {ours['p50']:.1f} | {ours['p99']:.1f} | {ours['errors']} |")
+        print(f"| oxigraph serve /query | {plain['rps']:.0f} | {plain['p50']:.1f} | {plain['p99']:.1f} | {plain['errors']} |")
+        print(f"\nRatio of throughput, heritage-kg / oxigraph serve: {ours['rps'] / plain['rps']:.2f}")
 
 
 if __name__ == "__main__":
