@@ -212,3 +212,9 @@ def test_void(client):
     assert (rdflib.URIRef("https://w3id.org/heritage-kg/dataset"), rdflib.RDF.type,
             rdflib.URIRef("http://rdfs.org/ns/void#Dataset")) in graph
     assert client.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_published_jsonld_context(client):
+    r = client.get("/context.jsonld")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    assert r.json()["@context"]["label"]["@id"] == "rdfs:label"

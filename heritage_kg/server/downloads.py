@@ -70,8 +70,17 @@ async def void(request: Request) -> Response:
     return _cacheable(request, body, etag, media + "; charset=utf-8", {"Vary": "Accept"})
 
 
+async def context(request: Request) -> Response:
+    """The JSON-LD @context that the JSON-LD dump and descriptions use, with readable keys."""
+    from importlib import resources
+
+    body = resources.files("heritage_kg").joinpath("context.jsonld").read_bytes()
+    return _cacheable(request, body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"', "application/ld+json")
+
+
 def routes(state: State) -> list[Route]:
     return [
+        Route("/context.jsonld", context),
         Route("/download", index),
         Route("/download/heritage-kg.{suffix}", dump),
         Route("/.well-known/void", void),
