@@ -6,18 +6,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from .servers import free_port
+from .servers import heritage_kg_server
 
 #: Debian's chromium (apt-get install chromium); Playwright's own browser downloads are not used.
 CHROMIUM = Path(os.environ.get("HERITAGE_KG_CHROMIUM", "/usr/bin/chromium"))
@@ -42,52 +36,11 @@ def require_browser():
     return sync_playwright
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited early with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers, even if not with 200
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server at {url} did not start within {seconds} s:\n{log.read_text(errors='replace')}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the server's own process group (uvicorn and its query workers), then SIGKILL."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # workers left behind by a server that died
-    if process.poll() is None:
-        process.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def heritage_server(root: Path, log_dir: Path):
     """`heritage-kg serve` on a free loopback port, in its own process group; always stopped."""
-    port = free_port()
-    log = log_dir / f"serve-{port}.log"
-    env = {**os.environ, "HERITAGE_KG_ROOT": str(root)}
-    with open(log, "wb") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "heritage_kg.cli", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)],
-                                   cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base + "/static/query.css", process, log)
+    with heritage_kg_server(root, log_dir=log_dir) as base:
         yield base
-    finally:
-        _stop(process)
 
 
 @dataclass

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -20,17 +25,50 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early with {process.returncode}")
+            raise RuntimeError(f"server exited early with {process.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
         try:
-            urllib.request.urlopen(url, timeout=1)
-            return
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers, even if not with 200
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"server at {url} did not start within {seconds} s")
+    raise RuntimeError(f"server at {url} did not start within {seconds} s:\n{log.read_text(errors='replace')[-2000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the server's own process group (with any workers it started), then SIGKILL."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # workers left behind by a server that died
+    if process.poll() is None:
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def _server(command: list[str], probe: str, port: int, log_dir: Path | None = None, **popen):
+    """Run ``command`` in its own process group, logging to a file; yield its base URL; always stop it."""
+    with contextlib.ExitStack() as stack:
+        folder = log_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        log = folder / f"server-{port}.log"
+        with open(log, "wb") as sink:
+            process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True, **popen)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_until_up(base + probe, process, log)
+            yield base
+        finally:
+            _stop(process)
 
 
 @contextlib.contextmanager
@@ -42,19 +80,19 @@ def oxigraph_server(location: Path, dump: Path | None = None):
     if dump is not None:
         subprocess.run([exe, "load", "--location", str(location), "--file", str(dump)], check=True, capture_output=True)
     port = free_port()
-    process = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base + "/query?query=ASK%7B%7D", process)
+    with _server([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                 "/query?query=ASK%7B%7D", port) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
+
+@contextlib.contextmanager
+def heritage_kg_server(root: Path, *extra: str, log_dir: Path | None = None):
+    """`heritage-kg serve` in its own process on a free loopback port; stopped on exit."""
+    port = free_port()
+    command = [sys.executable, "-m", "heritage_kg.cli", "--root", str(root), "serve", "--host", "127.0.0.1",
+               "--port", str(port), *extra]
+    with _server(command, "/sparql?query=ASK%7B%7D", port, log_dir, cwd=root) as base:
+        yield base
 
 
 @contextlib.contextmanager
@@ -120,29 +158,3 @@ def partial_answer_server(status: int = 206, headers: dict | None = None):
         server.shutdown()
         server.server_close()
         thread.join(timeout=2)
-
-
-@contextlib.contextmanager
-def heritage_kg_server(root: Path, *extra: str):
-    """`heritage-kg serve` in its own process on a free loopback port; stopped on exit."""
-    import sys
-
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "heritage_kg.cli", "--root", str(root), "serve",
-                                "--port", str(port), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base + "/sparql?query=ASK%7B%7D", process, seconds=60)
-        except RuntimeError:
-            process.kill()
-            raise RuntimeError("heritage-kg serve did not start: " + process.stderr.read().decode(errors="replace")[-2000:])
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()

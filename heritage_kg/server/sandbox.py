@@ -54,6 +54,16 @@ def _graph(iri: str):
     return ox.DefaultGraph() if iri == GRAPH_IRI else ox.NamedNode(iri)
 
 
+def _take(items, cap: int) -> tuple[list, bool]:
+    """At most ``cap`` items, and whether there were more."""
+    taken = []
+    for item in items:
+        if len(taken) == cap:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
 def _evaluate(store: ox.Store, job: Job) -> Answer:
     from ..engine import Result
     from ..results import render
@@ -73,22 +83,11 @@ def _evaluate(store: ox.Store, job: Job) -> Answer:
             result, truncated = Result("boolean", boolean=bool(answer)), False
         elif isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = []
-            truncated = False
-            for solution in answer:
-                if len(rows) == job.row_cap:
-                    truncated = True
-                    break
-                rows.append({v: solution[v] for v in variables if solution[v] is not None})
+            solutions, truncated = _take(answer, job.row_cap)
+            rows = [{v: solution[v] for v in variables if solution[v] is not None} for solution in solutions]
             result = Result("bindings", variables=variables, rows=rows)
         else:
-            triples = []
-            truncated = False
-            for triple in answer:
-                if len(triples) == job.row_cap:
-                    truncated = True
-                    break
-                triples.append(triple)
+            triples, truncated = _take(answer, job.row_cap)
             result = Result("graph", triples=triples)
     except SyntaxError as error:
         return Answer(False, error="SPARQL syntax error: " + str(error).replace("\n", " "))
