@@ -53,6 +53,26 @@ def _output_option(command):
                         help="Write to this file (atomically) instead of stdout.")(command)
 
 
+def _store_option(command):
+    return click.option("--store", "store_dir", type=click.Path(path_type=Path), metavar="DIR",
+                        help="Read the on-disk store built by 'heritage-kg load --store DIR' instead of parsing the Turtle files.")(command)
+
+
+def _published(project, store_dir: Path | None):
+    """The published graph: the on-disk store at ``store_dir``, or built from the Turtle files."""
+    if store_dir is None:
+        from .build import build_store
+
+        return build_store(project)
+    from .store import open_store
+
+    opened = open_store(store_dir, project)
+    if opened.stale:
+        click.echo(f"warning: {store_dir} was not built from the current ontology/ and data/; "
+                   f"'heritage-kg load --store {store_dir}' rebuilds it", err=True)
+    return opened.store
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="heritage-kg")
 @click.option("--root", type=click.Path(file_okay=False), envvar="HERITAGE_KG_ROOT",
@@ -156,10 +176,11 @@ def list_queries(ctx, fmt):
 @click.option("--endpoint", help="Run against this SPARQL 1.1 endpoint instead of the bundled data.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Seconds to wait for a remote endpoint.")
+@_store_option
 @_output_option
 @click.pass_context
 @handled
-def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, output):
+def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, store_dir, output):
     """Run a named query (QUERY is its name), a .rq file, or - for stdin.
 
     Parameters are bound as typed RDF terms, never pasted into the query text.
@@ -170,6 +191,7 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, output):
       heritage-kg query partners -p organisation icom --format csv
       heritage-kg query --sparql 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'
       heritage-kg query agreements --endpoint http://localhost:7878/query
+      heritage-kg query timeline --store heritage-kg.store
     """
     from .errors import UsageError
     from .output import check_writable, emit
@@ -181,6 +203,8 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, output):
         check_writable(output)
     if (query is None) == (sparql_text is None):
         raise UsageError("give either a QUERY (name, file or -) or --sparql TEXT")
+    if endpoint and store_dir:
+        raise UsageError("give either --endpoint or --store, not both")
     given = {}
     for name, value in params:
         if name in given:
@@ -207,10 +231,9 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, output):
 
         engine = RemoteEngine(endpoint, timeout)
     else:
-        from .build import build_store
         from .engine import EmbeddedEngine
 
-        engine = EmbeddedEngine(build_store(project))
+        engine = EmbeddedEngine(_published(project, store_dir))
     result = engine.query(text, named.name)
     fmt = fmt or ("ttl" if result.kind == "graph" else "table")
     emit(render(result, fmt), output)
@@ -221,10 +244,11 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, output):
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(RDF_FORMAT_NAMES), default="ttl", show_default=True)
+@_store_option
 @_output_option
 @click.pass_context
 @handled
-def export(ctx, fmt, output):
+def export(ctx, fmt, store_dir, output):
     """Export the whole dataset, with its standard-vocabulary triples and its VoID/DCAT
     description. The output is byte-identical across runs.
 
@@ -232,22 +256,81 @@ def export(ctx, fmt, output):
     Examples:
       heritage-kg export --format ttl -o heritage-kg.ttl
       heritage-kg export --format jsonld > heritage-kg.jsonld
+      heritage-kg export --store heritage-kg.store --format nt -o heritage-kg.nt
     """
-    from .build import build_store
     from .export import export as run
     from .output import check_writable, emit
 
     project = _project(ctx)
     if output:
         check_writable(output)
-    emit(run(build_store(project), fmt), output)
+    emit(run(_published(project, store_dir), fmt), output)
+
+
+@cli.command()
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), metavar="DIR", required=True,
+              help="Folder to build the store in; built beside it, then renamed into place.")
+@click.option("--force", is_flag=True, help="Replace DIR even if it is not a heritage-kg store.")
+@click.pass_context
+@handled
+def load(ctx, store_dir, force):
+    """Build the on-disk store that query, export, stats, graph, serve and publish read with --store.
+
+    Parses ontology/ and data/ strictly, adds the standard-vocabulary triples, and records the
+    triple count and a hash of the sources in DIR/heritage-kg-store.json, so that a store older
+    than the data is flagged. A failed load leaves DIR as it was.
+
+    \b
+    Example:
+      heritage-kg load --store heritage-kg.store
+    """
+    import time
+
+    from .store import build
+
+    started = time.monotonic()
+    manifest = build(_project(ctx), store_dir, force=force)
+    click.echo(f"load: {manifest.triples} triples from {manifest.sources} files into {store_dir} "
+               f"in {time.monotonic() - started:.1f} s", err=True)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's Graph Store Protocol URL, e.g. http://localhost:7878/store.")
+@click.option("--graph", metavar="IRI", help="Replace this named graph (default: the default graph).")
+@click.option("--format", "fmt", type=click.Choice(("nt", "ttl")), default="nt", show_default=True,
+              help="Format of the upload.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for the server at each step.")
+@_store_option
+@click.pass_context
+@handled
+def publish(ctx, endpoint, graph, fmt, timeout, store_dir):
+    """Upload the dataset to a SPARQL server with the Graph Store Protocol (one HTTP PUT that
+    replaces the graph, so publishing twice leaves one copy).
+
+    Credentials come from $HERITAGE_KG_TOKEN (sent as a Bearer token), $HERITAGE_KG_USER and
+    $HERITAGE_KG_PASSWORD, or the netrc file ($NETRC, else ~/.netrc), never from the command line;
+    they are sent only over https or to a loopback address.
+
+    \b
+    Examples:
+      heritage-kg publish --endpoint http://localhost:7878/store
+      heritage-kg publish --endpoint https://sparql.example.org/sparql-graph-crud-auth --graph https://w3id.org/heritage-kg/graph
+    """
+    from .publish import publish as run
+
+    done = run(_published(_project(ctx), store_dir), endpoint, graph, fmt, timeout)
+    click.echo(f"publish: sent {done.triples} triples ({done.size} bytes) to {done.url}: "
+               f"HTTP {done.status} in {done.seconds:.1f} s", err=True)
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@_store_option
 @click.pass_context
 @handled
-def stats(ctx, fmt):
+def stats(ctx, fmt, store_dir):
     """Entities per class, relationships per kind, statements per source, label coverage.
 
     \b
@@ -256,10 +339,9 @@ def stats(ctx, fmt):
     """
     import json
 
-    from .build import build_store
     from .stats import compute, render_table
 
-    figures = compute(build_store(_project(ctx)))
+    figures = compute(_published(_project(ctx), store_dir))
     click.echo(json.dumps(figures, indent=2) if fmt == "json" else render_table(figures), nl=fmt == "json")
 
 
@@ -270,10 +352,11 @@ def stats(ctx, fmt):
               help="Draw only these kinds of tie; repeatable (default: all).")
 @click.option("--around", help="Draw only the neighbourhood of this organisation (slug, prefixed name or IRI).")
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from --around.")
+@_store_option
 @_output_option
 @click.pass_context
 @handled
-def graph(ctx, fmt, kinds, around, depth, output):
+def graph(ctx, fmt, kinds, around, depth, store_dir, output):
     """Draw the network of organisations: SVG, or DOT, GraphML and Mermaid for other tools.
 
     Each kind of tie has its own colour and line style, and a legend names them.
@@ -284,7 +367,6 @@ def graph(ctx, fmt, kinds, around, depth, output):
       heritage-kg graph --around icom --depth 1 --kind agreement -o icom.svg
       heritage-kg graph --format mermaid
     """
-    from .build import build_store
     from .network import KINDS, render
     from .output import check_writable, emit
     from .queries import Param
@@ -293,7 +375,7 @@ def graph(ctx, fmt, kinds, around, depth, output):
     if output:
         check_writable(output)
     centre = Param("around", "iri").term(around).value if around else None
-    emit(render(build_store(project), fmt, list(kinds) or list(KINDS), centre, depth), output)
+    emit(render(_published(project, store_dir), fmt, list(kinds) or list(KINDS), centre, depth), output)
 
 
 @cli.command()
@@ -354,14 +436,16 @@ def coverage(ctx, output):
               help="Most rows a SPARQL answer carries; longer answers are cut and flagged.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Processes that evaluate SPARQL queries.")
+@_store_option
 @click.pass_context
 @handled
-def serve(ctx, host, port, query_timeout, row_cap, workers):
+def serve(ctx, host, port, query_timeout, row_cap, workers, store_dir):
     """Publish the graph: a read-only SPARQL endpoint, linked-data pages and dumps.
 
     \b
-    Example:
+    Examples:
       heritage-kg serve --port 8000
+      heritage-kg serve --store heritage-kg.store
     """
     import uvicorn
 
@@ -369,7 +453,8 @@ def serve(ctx, host, port, query_timeout, row_cap, workers):
     from .server.state import Settings
 
     settings = Settings(query_timeout=query_timeout, row_cap=row_cap, workers=workers)
-    app = create_app(_project(ctx), settings)
+    project = _project(ctx)
+    app = create_app(project, settings, store=_published(project, store_dir) if store_dir else None)
     click.echo(f"serving heritage-kg on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -1,0 +1,209 @@
+"""The persistent store: the published graph in an on-disk Oxigraph store, built once by
+``heritage-kg load --store DIR`` and opened read-only by the commands that take ``--store``.
+
+The store holds what ``build.build_store`` holds (ontology/ and data/, parsed strictly, with the
+standard-vocabulary triples materialised), but each Turtle file is parsed straight into a
+store, without a Python object per triple.
+
+A build goes into a temporary folder beside DIR and is renamed into place only when it is
+complete, so a failed or interrupted load never leaves a half-built store under DIR. The folder
+carries a small manifest, ``heritage-kg-store.json``: the format version, the number of triples
+and a hash of the source files, so that a store older than the data can be detected.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import shutil
+import tempfile
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .errors import DataError, UsageError
+from .loading import SyntaxIssue, _issue
+from .materialise import materialise
+from .project import Project
+
+MANIFEST = "heritage-kg-store.json"
+#: Bumped when the layout of the store or of its manifest changes.
+FORMAT = "heritage-kg-store"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: str
+    format_version: int
+    heritage_kg: str
+    pyoxigraph: str
+    triples: int
+    source_hash: str
+    sources: int
+    built: str
+
+    @classmethod
+    def read(cls, folder: Path) -> "Manifest":
+        path = folder / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            manifest = cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        except OSError as error:
+            raise UsageError(f"{folder}: cannot read {MANIFEST}: {error.strerror or error}") from None
+        except (ValueError, KeyError, TypeError):
+            raise UsageError(f"{folder}: {MANIFEST} is damaged; rebuild with 'heritage-kg load --store {folder} --force'") from None
+        if manifest.format != FORMAT or manifest.format_version != FORMAT_VERSION:
+            raise UsageError(f"{folder}: store format {manifest.format} {manifest.format_version} is not "
+                             f"{FORMAT} {FORMAT_VERSION}; rebuild with 'heritage-kg load --store {folder} --force'")
+        return manifest
+
+    def write(self, folder: Path) -> None:
+        (folder / MANIFEST).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+def source_files(project: Project) -> list[Path]:
+    """The files a store is built from: the graph's Turtle files and the materialisation rules."""
+    return project.graph_files() + project.rule_files()
+
+
+def source_hash(project: Project) -> str:
+    """A hash of the names and bytes of the source files, to tell a stale store."""
+    digest = hashlib.sha256()
+    for path in source_files(project):
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
+        name = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else path.as_posix()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def is_store(folder: Path) -> bool:
+    return (folder / MANIFEST).is_file() and (folder / "CURRENT").is_file()
+
+
+def fill(store: ox.Store, project: Project) -> None:
+    """Parse ontology/ and data/ strictly into ``store`` and materialise; raise DataError naming
+    the first syntax error (file:line:col) and how many more there are."""
+    issues: list[SyntaxIssue] = []
+    for path in project.graph_files():
+        if not path.is_file():
+            raise DataError(f"{path}: cannot read: no such file")
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        except SyntaxError as error:
+            issues.append(_issue(path, error))
+        except OSError as error:
+            raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
+    if issues:
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        raise DataError(f"{issues[0]}{more}")
+    materialise(store, project.rule_files())
+
+
+def _check_target(folder: Path, force: bool) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not is_store(folder) and not force:
+        raise UsageError(f"{folder}: exists and is not a heritage-kg store; --force replaces it")
+    parent = folder.parent
+    if not parent.is_dir():
+        raise UsageError(f"{folder}: folder {parent} does not exist")
+
+
+def build(project: Project, folder: Path, force: bool = False) -> Manifest:
+    """Build the store of ``project`` at ``folder``, atomically; return its manifest.
+
+    An existing heritage-kg store (or empty folder) at ``folder`` is replaced; any other folder
+    is refused unless ``force``.
+    """
+    folder = Path(folder)
+    _check_target(folder, force)
+    try:
+        work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".building"))
+    except OSError as error:
+        raise UsageError(f"{folder}: cannot write in {folder.parent}: {error.strerror or error}") from None
+    store = memory = None
+    try:
+        digest = source_hash(project)
+        # Parse and materialise in memory, where SPARQL updates run several times faster than in
+        # an on-disk transaction, then write everything out in one bulk load.
+        memory = ox.Store()
+        fill(memory, project)
+        triples = len(memory)
+        store = ox.Store(str(work / "store"))
+        store.bulk_extend(memory)
+        memory = None
+        store.optimize()
+        store.flush()
+        store = None  # the last reference: this closes the database, so that its folder can be renamed
+        manifest = Manifest(FORMAT, FORMAT_VERSION, __version__, ox.__version__, triples, digest,
+                            len(source_files(project)),
+                            datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat())
+        manifest.write(work / "store")
+        _swap(work / "store", folder)
+    except BaseException as error:
+        # The database must be closed before its folder is removed, or its background threads may
+        # write into the folder while it is being deleted; the traceback's frames hold it open.
+        traceback.clear_frames(error.__traceback__)
+        store = memory = None
+        if isinstance(error, OSError):
+            raise UsageError(f"{folder}: cannot build the store: {error.strerror or error}") from None
+        raise
+    finally:
+        store = None
+        shutil.rmtree(work, ignore_errors=True)
+    return manifest
+
+
+def _swap(built: Path, folder: Path) -> None:
+    """Put ``built`` at ``folder``: a rename when nothing is there, else rename the old folder
+    aside first, so that at no point does ``folder`` hold a partial store."""
+    if not folder.exists():
+        built.rename(folder)
+        return
+    old = built.parent / "old"
+    folder.rename(old)
+    try:
+        built.rename(folder)
+    except OSError:
+        old.rename(folder)
+        raise
+
+
+@dataclass
+class Opened:
+    store: ox.Store
+    manifest: Manifest
+    stale: bool
+
+
+def open_store(folder: Path, project: Project | None = None) -> Opened:
+    """Open a store built by `build`, read-only. ``stale`` says whether the project's source
+    files have changed since (only checked when ``project`` is given)."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise UsageError(f"{folder}: no such store; build it with 'heritage-kg load --store {folder}'")
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder, so not a heritage-kg store")
+    if not (folder / MANIFEST).is_file():
+        raise UsageError(f"{folder}: not a heritage-kg store (no {MANIFEST}); build one with 'heritage-kg load --store DIR'")
+    manifest = Manifest.read(folder)
+    try:
+        store = ox.Store.read_only(str(folder))
+    except OSError as error:
+        raise UsageError(f"{folder}: cannot open the store: {str(error).splitlines()[0]}") from None
+    stale = False
+    if project is not None:
+        try:
+            stale = source_hash(project) != manifest.source_hash
+        except DataError:
+            stale = True
+    return Opened(store, manifest, stale)
