@@ -128,7 +128,7 @@ def silent_server():
 @contextlib.contextmanager
 def partial_answer_server(status: int = 206, headers: dict | None = None):
     """A loopback endpoint that answers every query as Virtuoso does when it cuts a result short."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://example.org/a"}}]}}'
 
@@ -149,11 +149,20 @@ def partial_answer_server(status: int = 206, headers: dict | None = None):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with threaded_http_server(Handler) as port:
+        yield f"http://127.0.0.1:{port}/sparql"
+
+
+@contextlib.contextmanager
+def threaded_http_server(handler):
+    """A stdlib HTTP server with ``handler`` on a free loopback port, in a thread; yields the port."""
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        yield server.server_address[1]
     finally:
         server.shutdown()
         server.server_close()

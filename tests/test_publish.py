@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -23,7 +22,7 @@ from heritage_kg.cli import cli
 from heritage_kg.queries import catalogue
 
 from .conftest import ROOT
-from .servers import free_port, oxigraph_server, silent_server
+from .servers import free_port, oxigraph_server, silent_server, threaded_http_server
 from .test_queries import normalise
 
 NAMED = catalogue(sorted((ROOT / "queries").glob("*.rq")))
@@ -137,7 +136,7 @@ def test_hung_endpoint_times_out():
 def recording_server(status: int = 204, body: bytes = b""):
     """A loopback HTTP server that records each request (method, path, headers) and answers
     ``status``; OPTIONS always gets 200."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     seen: list[dict] = []
 
@@ -158,15 +157,8 @@ def recording_server(status: int = 204, body: bytes = b""):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/store", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=2)
+    with threaded_http_server(Handler) as port:
+        yield f"http://127.0.0.1:{port}/store", seen
 
 
 @pytest.mark.parametrize("status,reason", [(400, "Bad Request"), (401, "Unauthorized"), (403, "Forbidden"),
