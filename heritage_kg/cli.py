@@ -130,8 +130,6 @@ def validate(ctx, paths, fmt, lang, fail_on, output):
         files = project.graph_files()
     report = run(files, project.shape_files(), project.check_files())
     emit(render(report, fmt, lang), output)
-    if fmt != "text" and output is None:
-        pass
     summary = f"{report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} infos"
     click.echo(f"validate: {len(files)} files, {report.triples} triples: {summary}", err=True)
     sys.exit(1 if report.failed(fail_on) else 0)
