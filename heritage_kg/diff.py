@@ -13,7 +13,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import DataError, UsageError
-from .formats import RDF_FORMATS
 from .project import ENTITY_NS, GRAPH_DIRS
 
 _H = "https://w3id.org/heritage-kg/ontology#"

@@ -52,16 +52,34 @@ class Loaded:
         return store
 
     def raise_for_issues(self) -> None:
-        if self.issues:
-            first = self.issues[0]
-            more = f" (and {len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
-            raise DataError(f"{first}{more}")
+        raise_for_issues(self.issues)
+
+
+def raise_for_issues(issues: list[SyntaxIssue]) -> None:
+    """One error naming the first syntax issue, and how many more there are."""
+    if issues:
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        raise DataError(f"{issues[0]}{more}")
 
 
 def _issue(path: Path, error: SyntaxError) -> SyntaxIssue:
     text = str(error.msg if hasattr(error, "msg") else error)
     text = _TRAILER.sub("", _POSITION.sub("", text))
     return SyntaxIssue(path, error.lineno or 1, error.offset or 1, text)
+
+
+def load_into(store: ox.Store, paths: list[Path]) -> None:
+    """Parse each file strictly straight into ``store`` (no Python object per triple); raise one
+    DataError naming the first syntax issue of all the files, and how many more there are."""
+    issues = []
+    for path in paths:
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        except SyntaxError as error:
+            issues.append(_issue(path, error))
+        except OSError as error:
+            raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
+    raise_for_issues(issues)
 
 
 def parse_file(path: Path) -> list[ox.Triple]:

@@ -25,9 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
+from .build import build_store
 from .errors import DataError, UsageError
-from .loading import SyntaxIssue, _issue
-from .materialise import materialise
 from .project import Project
 
 MANIFEST = "heritage-kg-store.json"
@@ -89,25 +88,6 @@ def is_store(folder: Path) -> bool:
     return (folder / MANIFEST).is_file() and (folder / "CURRENT").is_file()
 
 
-def fill(store: ox.Store, project: Project) -> None:
-    """Parse ontology/ and data/ strictly into ``store`` and materialise; raise DataError naming
-    the first syntax error (file:line:col) and how many more there are."""
-    issues: list[SyntaxIssue] = []
-    for path in project.graph_files():
-        if not path.is_file():
-            raise DataError(f"{path}: cannot read: no such file")
-        try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        except SyntaxError as error:
-            issues.append(_issue(path, error))
-        except OSError as error:
-            raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
-    if issues:
-        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-        raise DataError(f"{issues[0]}{more}")
-    materialise(store, project.rule_files())
-
-
 def _check_target(folder: Path, force: bool) -> None:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder}: exists and is not a folder")
@@ -135,8 +115,7 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
         digest = source_hash(project)
         # Parse and materialise in memory, where SPARQL updates run several times faster than in
         # an on-disk transaction, then write everything out in one bulk load.
-        memory = ox.Store()
-        fill(memory, project)
+        memory = build_store(project)
         triples = len(memory)
         store = ox.Store(str(work / "store"))
         store.bulk_extend(memory)
