@@ -21,6 +21,17 @@ def check_writable(path: Path) -> None:
         raise UsageError(f"{path}: not writable")
 
 
+def _mode_for(path: Path) -> int:
+    """The mode a plain open() would give: the existing file's, else 0666 less the umask
+    (mkstemp makes its files private, which a published dump must not be)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str) -> None:
     check_writable(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -28,6 +39,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)

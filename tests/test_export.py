@@ -88,6 +88,9 @@ def test_export_to_file_is_atomic(run, tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8").count("\n") > 10_000
     assert [p.name for p in tmp_path.iterdir()] == ["dump.nt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask, "a dump is as readable as any file the user writes"
 
 
 def test_failed_export_leaves_no_file(run, copy_project, tmp_path):
