@@ -196,6 +196,8 @@ def test_dumps(client, suffix, fmt):
     assert len(graph) > 10_000
     again = client.get(f"/download/heritage-kg.{suffix}", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
+    weak = client.get(f"/download/heritage-kg.{suffix}", headers={"If-None-Match": '"other", W/' + r.headers["etag"]})
+    assert weak.status_code == 304
 
 
 def test_dataset_dumps_and_index(client):

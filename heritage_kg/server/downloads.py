@@ -13,23 +13,28 @@ from ..export import export
 from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
 from ..stats import compute
-from .negotiation import choose
+from .negotiation import choose, not_modified
 from .render import environment
 from .state import State
 
 _BY_SUFFIX = {spec.suffix.lstrip("."): name for name, spec in RDF_FORMATS.items()}
 
 
+def _tag(body: bytes) -> str:
+    """A strong ETag from the bytes themselves."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 def _dump(state: State, fmt: str) -> tuple[bytes, str]:
     def make():
         body = export(state.store, fmt).encode("utf-8")
-        return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return body, _tag(body)
     return state.cached(("dump", fmt), make)
 
 
 def _cacheable(request: Request, body: bytes, etag: str, media: str, extra: dict | None = None) -> Response:
     headers = {"ETag": etag, "Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*", **(extra or {})}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if not_modified(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, headers={**headers, "Content-Type": media})
 
@@ -64,7 +69,7 @@ async def void(request: Request) -> Response:
 
     def make():
         body = serialise_triples(describe(compute(state.store)), offers[media]).encode("utf-8")
-        return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return body, _tag(body)
 
     body, etag = state.cached(("void", media), make)
     return _cacheable(request, body, etag, media + "; charset=utf-8", {"Vary": "Accept"})
@@ -75,7 +80,7 @@ async def context(request: Request) -> Response:
     from importlib import resources
 
     body = resources.files("heritage_kg").joinpath("context.jsonld").read_bytes()
-    return _cacheable(request, body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"', "application/ld+json")
+    return _cacheable(request, body, _tag(body), "application/ld+json")
 
 
 def routes(state: State) -> list[Route]:

@@ -1,4 +1,4 @@
-"""HTTP content negotiation: parse Accept with its q-values and pick the best offer."""
+"""HTTP content negotiation (Accept with its q-values) and conditional requests (If-None-Match)."""
 
 from __future__ import annotations
 
@@ -55,3 +55,11 @@ def choose(header: str | None, offers: list[str]) -> str | None:
         if best_key is None or key > best_key:
             best, best_key = offer, key
     return best
+
+
+def not_modified(if_none_match: str | None, tag: str) -> bool:
+    """Whether an If-None-Match header matches ``tag``: ``*``, or the tag by weak comparison."""
+    if not if_none_match:
+        return False
+    candidates = [c.strip() for c in if_none_match.split(",")]
+    return "*" in candidates or tag in (c[2:] if c.startswith("W/") else c for c in candidates)

@@ -28,7 +28,7 @@ from .. import __version__
 from ..build import build_store
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..terms import PREFIXES
-from .negotiation import choose
+from .negotiation import choose, not_modified
 from .render import environment
 from .state import State
 
@@ -268,24 +268,16 @@ def etag(state: State, *parts: str) -> str:
     return f'"{digest}"'
 
 
-def _matches(header: str | None, tag: str) -> bool:
-    if not header:
-        return False
-    candidates = [c.strip() for c in header.split(",")]
-    return "*" in candidates or tag in (c[2:] if c.startswith("W/") else c for c in candidates)
-
-
 def cacheable(request: Request, state: State, key: tuple, make: Callable[[], str | bytes], media_type: str,
               headers: dict[str, str] | None = None) -> Response:
     """A document made once per process, sent with ETag, Cache-Control and Vary, or a 304.
 
     Only call it for resources known to exist, so that the cache cannot grow without bound.
-    ``make`` runs under ``state.cached``'s lock, which is not re-entrant: it must not call
-    ``state.cached`` itself, so callers fetch what it needs (``names(state)``, ...) first.
+    ``make`` runs under the lock of its own cache key, so it may use other cached values.
     """
     tag = etag(state, request.url.path, *map(str, key))
     common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept", **(headers or {})}
-    if _matches(request.headers.get("if-none-match"), tag):
+    if not_modified(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
     body = state.cached(("pages",) + key, make)
     return Response(body, media_type=media_type, headers=common)
