@@ -31,7 +31,7 @@ def _text(report: Report, lang: str) -> str:
                 f"= {f.value}" if f.value else "") if x)
             lines.append(f"  {where:>8}  {f.severity:<7}  {f.text(lang)}" + (f"  {detail}" if detail else ""))
     counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in ("error", "warning", "info"))
-    lines.append(f"{len(report.files)} files, {report.triples} triples: {counts}")
+    lines.append(f"{report.subject}, {report.triples} triples: {counts}")
     return "\n".join(lines) + "\n"
 
 
@@ -47,6 +47,8 @@ def _json(report: Report, lang: str) -> str:
     body = {
         "conforms": not report.findings,
         "files": [str(p) for p in report.files],
+        "source": report.source,
+        "skipped": report.skipped,
         "triples": report.triples,
         "counts": {s: report.count(s) for s in ("error", "warning", "info")},
         "results": [_as_dict(f, lang) for f in report.findings],

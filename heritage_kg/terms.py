@@ -46,7 +46,8 @@ def to_rdflib(term):
         datatype = term.datatype.value
         if datatype == _XSD_STRING:
             return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
+        # as written: rdflib would otherwise rewrite some lexical forms ("2022-02-28"^^xsd:dateTime)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype), normalize=False)
     raise TypeError(f"unsupported term {term!r}")
 
 

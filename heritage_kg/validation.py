@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .loading import Loaded, load
+from .engine import EmbeddedEngine
+from .errors import DataError
+from .loading import SyntaxIssue, load, load_into
 from .queries import read_query
-from .sourcemap import Position, SourceMap
-from .terms import graph_of, short
+from .shaclsparql import Result, compile_shapes
+from .shaclsparql import run as run_checks
+from .shapegraph import ShapesGraph, UnsupportedShape
+from .sourcemap import SourceMap
+from .terms import graph_of, short, to_oxigraph
 
 SEVERITIES = ("error", "warning", "info")
 _SH = "http://www.w3.org/ns/shacl#"
@@ -45,6 +52,14 @@ class Report:
     files: list[Path]
     findings: list[Finding] = field(default_factory=list)
     triples: int = 0
+    #: What was validated when it was not files: "store DIR" or "endpoint URL".
+    source: str | None = None
+    #: Checks left out, by name, with the reason.
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def subject(self) -> str:
+        return self.source or f"{len(self.files)} files"
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -54,107 +69,194 @@ class Report:
         return any(SEVERITIES.index(f.severity) <= threshold for f in self.findings)
 
 
-def validate(files: list[Path], shape_files: list[Path], check_files: list[Path]) -> Report:
+#: The SHACL engines: "sparql" compiles the shapes to SPARQL and runs them on Oxigraph;
+#: "pyshacl" is the reference implementation, slower but complete.
+VALIDATORS = ("sparql", "pyshacl")
+
+
+def validate(files: list[Path], shape_files: list[Path], check_files: list[Path], validator: str = "sparql") -> Report:
     """Parse, then (if every file parsed) run the shapes and the checks."""
-    loaded = load(files + shape_files)
+    store = ox.Store()
     report = Report(files=files)
-    for issue in loaded.issues:
-        report.findings.append(Finding("error", "syntax", {"en": issue.message, "fr": issue.message},
-                                       issue.path, issue.line, issue.column))
-    if not loaded.ok:
+    for issue in _load_each(store, files):
+        report.findings.append(_syntax(issue))
+    shapes = load(shape_files)
+    report.findings.extend(_syntax(issue) for issue in shapes.issues)
+    if report.findings:
         return report
-    data = [t for path in files for t in loaded.triples[path]]
-    report.triples = len(data)
-    smap = SourceMap.of_files(files)
-    shapes = [t for path in shape_files for t in loaded.triples[path]]
-    report.findings.extend(_shacl(data, shapes, smap))
-    report.findings.extend(_checks(loaded, files, check_files, smap))
-    report.findings.sort(key=lambda f: (str(f.path or ""), f.line or 0, f.shape or "", f.focus or ""))
+    report.triples = len(store)
+    engine = EmbeddedEngine(store)
+    # Oxigraph lets go of the GIL while it runs a query, so the file:line scan of the Turtle text
+    # (pure Python) runs on the other core while the shapes and the checks run as SPARQL.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        positions = pool.submit(SourceMap.of_files, files)
+        if validator == "pyshacl":
+            shacl = pool.submit(_pyshacl, store, list(shapes.all_triples()))
+        else:
+            shacl = pool.submit(shacl_results, engine, list(shapes.all_triples()))
+        checks = _checks(engine, [read_query(path) for path in check_files], store)
+        findings = [_finding(r, store) for r in shacl.result()] + checks
+        _place(report, findings, positions.result())
     return report
 
 
-def _locate(node, graph, smap: SourceMap) -> Position | None:
-    """Where a focus node is defined; a blank node is found through the node that holds it."""
-    import rdflib
+def validate_published(engine, source: str, shape_files: list[Path], check_files: list[Path],
+                       store: ox.Store | None = None, sources: list[Path] | None = None) -> Report:
+    """Run the compiled shapes and the checks on a published graph: an on-disk store or a SPARQL
+    endpoint. Checks of how files are written (``scope: files``) do not apply to it, and are
+    skipped. ``sources``, when given, are the Turtle files the graph was built from, for file:line."""
+    report = Report(files=[], source=source)
+    shapes = load(shape_files)
+    shapes.raise_for_issues()
+    count = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", name="count").rows
+    report.triples = int(count[0]["n"].value) if count else 0
+    checks = []
+    for path in check_files:
+        check = read_query(path)
+        if str(check.meta.get("scope", "graph")) == "files":
+            report.skipped[check.name] = "it checks the files as written, not the published graph"
+        else:
+            checks.append(check)
+    findings = [_finding(r, store) for r in shacl_results(engine, list(shapes.all_triples()))]
+    findings += _checks(engine, checks, store)
+    _place(report, findings, SourceMap.of_files(sources) if sources else SourceMap())
+    return report
 
+
+def shacl_results(engine, shape_triples: list) -> list[Result]:
+    """The top-level SHACL results of the shapes compiled to SPARQL, run through ``engine``."""
+    if not shape_triples:
+        return []
+    try:
+        checks = compile_shapes(ShapesGraph(shape_triples))
+    except UnsupportedShape as error:
+        raise DataError(f"shapes: {error}; 'validate --validator pyshacl' runs every SHACL feature") from None
+    return sorted(set(run_checks(engine, checks)), key=_result_key)
+
+
+def _syntax(issue: SyntaxIssue) -> Finding:
+    return Finding("error", "syntax", {"en": issue.message, "fr": issue.message}, issue.path, issue.line, issue.column)
+
+
+def _place(report: Report, findings: list[tuple[Finding, object]], smap: SourceMap) -> None:
+    """Give each finding the file:line of the node that holds it, and sort them by place."""
+    for finding, node in findings:
+        position = smap.get(node.value) if isinstance(node, ox.NamedNode) else None
+        if position is not None:
+            finding.path, finding.line, finding.column = position.path, position.line, position.column
+        report.findings.append(finding)
+    report.findings.sort(key=lambda f: (str(f.path or ""), f.line or 0, f.shape or "", f.focus or ""))
+
+
+def _load_each(store: ox.Store, files: list[Path]) -> list[SyntaxIssue]:
+    """Parse every file strictly into ``store``, collecting the issues of all of them."""
+    issues = []
+    for path in files:
+        try:
+            load_into(store, [path])
+        except DataError as error:
+            issues.append(_issue_of(path, error))
+    return issues
+
+
+def _issue_of(path: Path, error: DataError) -> SyntaxIssue:
+    match = re.match(r"^(.*?):(\d+):(\d+): (.*?)(?: \(and \d+ more\))?$", str(error), re.DOTALL)
+    if match is None:  # cannot read the file
+        return SyntaxIssue(path, 1, 1, str(error).removeprefix(f"{path}: "))
+    return SyntaxIssue(path, int(match.group(2)), int(match.group(3)), match.group(4))
+
+
+def _holder(node, store: ox.Store | None):
+    """The node whose statement block defines ``node``: a blank node is found through its holder.
+    Blank-node labels from a remote endpoint name nothing outside their answer, so they stay."""
+    if store is None:
+        return node
     seen = set()
-    while isinstance(node, rdflib.BNode) and node not in seen:
+    while isinstance(node, ox.BlankNode) and node not in seen:
         seen.add(node)
-        parent = next(graph.subjects(None, node), None)
+        parent = next(iter(store.quads_for_pattern(None, None, node, ox.DefaultGraph())), None)
         if parent is None:
-            return None
-        node = parent
-    return smap.get(str(node))
+            return node
+        node = parent.subject
+    return node
 
 
-def _shacl(data, shapes, smap: SourceMap) -> list[Finding]:
+def _finding(result: Result, store: ox.Store | None) -> tuple[Finding, object]:
+    shape = result.shape
+    return Finding(
+        severity=_SEVERITY.get(result.severity.value, "error"),
+        kind="shacl",
+        message=dict(result.messages) or {"en": "constraint violated"},
+        focus=short(result.focus),
+        shape=short(shape) if isinstance(shape, ox.NamedNode) else None,
+        result_path=result.path.display if result.path else None,
+        value=short(result.value) if result.value is not None else None,
+    ), _holder(result.focus, store)
+
+
+def _result_key(r: Result) -> tuple:
+    return (str(r.shape), str(r.focus), r.path.sparql if r.path else "", str(r.value), r.component)
+
+
+def _pyshacl(store: ox.Store, shape_triples: list) -> list[Result]:
     import rdflib
     from pyshacl import validate as shacl_validate
 
-    if not shapes:
-        return []
-    data_graph = graph_of(data)
-    shape_graph = graph_of(shapes)
-    _, results, _ = shacl_validate(data_graph, shacl_graph=shape_graph, advanced=False, inplace=True,
+    data_graph = graph_of(q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    shape_graph = graph_of(shape_triples)
+    _, results, _ = shacl_validate(data_graph, shacl_graph=shape_graph, advanced=True, inplace=True,
                                    allow_warnings=True, allow_infos=True, inference="none")
     SH = rdflib.Namespace(_SH)
-    findings = []
+    shapes = ShapesGraph(shape_triples)
+    out = []
     # top-level results only: those of sh:node constraints nest their causes under sh:detail
     top = [r for report in results.subjects(rdflib.RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)]
     for result in top:
-        focus = results.value(result, SH.focusNode)
-        shape = results.value(result, SH.sourceShape)
         messages = {}
         for message in results.objects(result, SH.resultMessage):
             messages.setdefault(getattr(message, "language", None) or "en", str(message))
-        position = _locate(focus, data_graph, smap)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
-        findings.append(Finding(
-            severity=_SEVERITY.get(str(results.value(result, SH.resultSeverity)), "error"),
-            kind="shacl",
-            message=messages or {"en": "constraint violated"},
-            path=position.path if position else None,
-            line=position.line if position else None,
-            column=position.column if position else None,
-            focus=short(focus),
-            shape=short(shape) if shape is not None and not isinstance(shape, rdflib.BNode) else None,
-            result_path=short(path) if path is not None and not isinstance(path, rdflib.BNode) else None,
-            value=short(value) if value is not None else None,
+        out.append(Result(
+            focus=to_oxigraph(results.value(result, SH.focusNode)),
+            shape=to_oxigraph(results.value(result, SH.sourceShape)),
+            path=_path_of(results, path, shapes) if path is not None else None,
+            value=to_oxigraph(value) if value is not None else None,
+            severity=ox.NamedNode(str(results.value(result, SH.resultSeverity))),
+            component=str(results.value(result, SH.sourceConstraintComponent)),
+            messages=messages,
         ))
-    return findings
+    return sorted(set(out), key=_result_key)
 
 
-def _checks(loaded: Loaded, files: list[Path], check_files: list[Path], smap: SourceMap) -> list[Finding]:
-    if not check_files:
-        return []
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for p in files for t in loaded.triples[p])
+def _path_of(results, path, shapes: ShapesGraph):
+    """A result path of pySHACL's report in the compiler's form, so that both engines compare."""
+    import rdflib
+
+    if not isinstance(path, rdflib.BNode):
+        return shapes.path(ox.NamedNode(str(path)))
+    closure, todo = [], [path]
+    while todo:
+        for s, p, o in results.triples((todo.pop(), None, None)):
+            closure.append(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+            todo.append(o)
+    return ShapesGraph(closure).path(to_oxigraph(path))
+
+
+def _checks(engine, checks: list, store: ox.Store | None) -> list[tuple[Finding, object]]:
     findings = []
-    for path in check_files:
-        check = read_query(path)
+    for check in checks:
         severity = str(check.meta.get("severity", "error"))
         severity = severity if severity in SEVERITIES else "error"
         title = check.title or check.name
-        for row in store.query(check.text):
-            focus, prop, value = (_get(row, v) for v in ("focus", "property", "value"))
-            position = smap.get(focus.value) if isinstance(focus, ox.NamedNode) else None
+        for row in engine.query(check.text, name=check.name).rows:
+            focus, prop, value = (row.get(v) for v in ("focus", "property", "value"))
             text = f"{title}: {short(prop) if prop is not None else ''} {short(value) if value is not None else ''}".strip()
-            findings.append(Finding(
+            findings.append((Finding(
                 severity=severity, kind="check", message={"en": text, "fr": text},
-                path=position.path if position else None,
-                line=position.line if position else None,
-                column=position.column if position else None,
                 focus=short(focus) if focus is not None else None,
                 shape=f"check:{check.name}",
                 result_path=short(prop) if prop is not None else None,
                 value=short(value) if value is not None else None,
-            ))
+            ), _holder(focus, store)))
     return findings
-
-
-def _get(row, variable: str):
-    try:
-        return row[variable]
-    except KeyError:
-        return None
