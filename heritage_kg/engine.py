@@ -5,11 +5,13 @@ renderer and test treats them alike."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from .errors import EndpointError, QueryError
+from .queries import query_form
 
 
 @dataclass
@@ -53,9 +55,11 @@ def _sparql_message(error: SyntaxError) -> str:
 class RemoteEngine:
     """Queries a SPARQL 1.1 Protocol endpoint through SPARQLWrapper."""
 
-    def __init__(self, endpoint: str, timeout: float = 30.0):
+    def __init__(self, endpoint: str, timeout: float = 30.0, default_graph: str | None = None):
         self.endpoint = endpoint
         self.timeout = timeout
+        #: Sent as the protocol's default-graph-uri, so that queries read this named graph.
+        self.default_graph = default_graph
 
     def query(self, text: str, name: str = "query") -> Result:
         from SPARQLWrapper import POST, SPARQLWrapper
@@ -64,7 +68,11 @@ class RemoteEngine:
         client.setMethod(POST)
         client.setTimeout(int(max(1, self.timeout)))
         client.setQuery(text)
-        form = client.queryType
+        # SPARQLWrapper guesses the form from the first keyword it sees, comments included, so a
+        # header that says "describe" or "load" would be sent as the wrong kind of request
+        client.queryType = form = query_form(text)
+        if self.default_graph:
+            client.addDefaultGraph(self.default_graph)
         if form in ("CONSTRUCT", "DESCRIBE"):
             client.setReturnFormat("nt")
             client.addCustomHttpHeader("Accept", "application/n-triples")
@@ -120,7 +128,8 @@ def _term(binding: dict):
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        # Virtuoso labels blank nodes "nodeID://b10493", which is no valid label in RDF syntaxes
+        return ox.BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", value) or "b")
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:

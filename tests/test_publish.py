@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -109,6 +110,62 @@ def test_publish_from_the_store(oxigraph, one_copy, tmp_path):
     result = invoke("publish", "--endpoint", oxigraph + "/store", "--graph", graph, "--store", str(folder))
     assert result.exit_code == 0, result.stderr
     assert count(oxigraph + "/query", graph) == one_copy
+
+
+# -- validate --endpoint and --store ---------------------------------------------------------------
+
+
+def findings(result) -> list[tuple]:
+    """What a JSON report found, without where in the files (an endpoint has no files)."""
+    return sorted((r["kind"], r["shape"], r["severity"], r["focus"], r["path"], r["value"])
+                  for r in json.loads(result.stdout)["results"])
+
+
+def test_validate_the_published_graph_as_the_files(published, tmp_path):
+    files = invoke("validate", "--format", "json")
+    remote = invoke("validate", "--endpoint", published, "--format", "json")
+    assert remote.exit_code == files.exit_code == 0, remote.stdout[-3000:] + remote.stderr
+    assert findings(remote) == findings(files) != []
+    assert "validate: check foreign-term skipped: it checks the files as written" in remote.stderr
+    assert f"validate: endpoint {published}, " in remote.stderr
+    folder = tmp_path / "s"
+    assert invoke("load", "--store", str(folder)).exit_code == 0
+    stored = invoke("validate", "--store", str(folder), "--format", "json")
+    assert stored.exit_code == 0, stored.stderr
+    assert findings(stored) == findings(files)
+    # the store is fresh, so each result keeps its file and line
+    assert [r["line"] for r in json.loads(stored.stdout)["results"]] == [r["line"] for r in json.loads(files.stdout)["results"]]
+
+
+def test_validate_a_named_graph_with_defects(oxigraph, copy_project):
+    data = copy_project / "data" / "agreements.ttl"
+    data.write_text(data.read_text(encoding="utf-8") + "\nkg:broken-tie a hkg:Agreement ; hkg:party kg:icom ; hkg:evidence [ a hkg:Evidence ] .\n",
+                    encoding="utf-8")
+    graph = "https://example.org/graphs/defects"
+    run = lambda *args: CliRunner().invoke(cli, ["--root", str(copy_project), *args], catch_exceptions=False)  # noqa: E731
+    assert run("publish", "--endpoint", oxigraph + "/store", "--graph", graph).exit_code == 0
+    files = run("validate", "--format", "json")
+    remote = run("validate", "--endpoint", oxigraph + "/query", "--graph", graph, "--format", "json")
+    assert files.exit_code == remote.exit_code == 1
+    # blank-node labels are the server's own, so the evidence nodes compare by everything else
+    def shacl(result):
+        return sorted((*f[:3], "_:" if f[3].startswith("_:") else f[3], *f[4:]) for f in findings(result) if f[0] == "shacl")
+
+    assert shacl(remote) == shacl(files)
+    assert {"hkgsh:AgreementKindCount", "hkgsh:AgreementPartyCount", "hkgsh:EvidenceSource"} <= {f[1] for f in shacl(files)}
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--endpoint", "http://127.0.0.1:9/query", "--store", "x"], "--store and --endpoint: give one of them"),
+    (["--graph", "https://example.org/g"], "--graph: only with --endpoint"),
+    (["--endpoint", "http://127.0.0.1:9/query", "--validator", "pyshacl"], "--validator pyshacl needs the Turtle files"),
+    (["--endpoint", "http://127.0.0.1:9/query", "--graph", "not an iri"], "--graph not an iri: not an absolute IRI"),
+    (["--endpoint", "http://127.0.0.1:9/query"], "http://127.0.0.1:9/query: unreachable"),
+    (["data/advice.ttl", "--store", "x"], "PATHS cannot be given with --store or --endpoint"),
+])
+def test_validate_bad_published_arguments(args, expected):
+    result = invoke("validate", *args)
+    assert expected in one_line_error(result, 2 if "unreachable" not in expected else 1)
 
 
 # -- bad endpoints -------------------------------------------------------------------------------
@@ -366,3 +423,12 @@ def test_virtuoso_named_query_same_as_embedded(virtuoso_published, name):
     remote = invoke("query", name, "--format", "csv", "--endpoint", virtuoso_published)
     assert remote.exit_code == 0, remote.stderr
     assert normalise(remote.stdout) == normalise(embedded.stdout)
+
+
+@pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 removes nothing in MINUS { ?x rdf:type/rdfs:subClassOf* C } "
+                   "(493 evidence nodes left where Oxigraph leaves 0), so every sh:class check fails")
+def test_virtuoso_validate_same_as_files(virtuoso_published):
+    files = invoke("validate", "--format", "json")
+    remote = invoke("validate", "--endpoint", virtuoso_published, "--format", "json")
+    assert remote.exit_code == 0, remote.stderr
+    assert findings(remote) == findings(files) != []
