@@ -64,13 +64,18 @@ def _published(project, store_dir: Path | None):
         from .build import build_store
 
         return build_store(project)
+    return _opened(project, store_dir).store
+
+
+def _opened(project, store_dir: Path):
+    """The on-disk store at ``store_dir``, opened read-only, with a warning when it is stale."""
     from .store import open_store
 
     opened = open_store(store_dir, project)
     if opened.stale:
         click.echo(f"warning: {store_dir} was not built from the current ontology/ and data/; "
                    f"'heritage-kg load --store {store_dir}' rebuilds it", err=True)
-    return opened.store
+    return opened
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -161,7 +166,6 @@ def _validate_published(project, paths, validator, endpoint, graph_iri, timeout,
     """``validate --store`` or ``validate --endpoint``: the shapes compiled to SPARQL, run on the
     published graph, with file:line taken from the sources when the store is not stale."""
     from .engine import EmbeddedEngine, RemoteEngine
-    from .store import open_store
     from .validation import validate_published
 
     if paths:
@@ -173,11 +177,8 @@ def _validate_published(project, paths, validator, endpoint, graph_iri, timeout,
     if store_dir:
         if graph_iri:
             raise UsageError("--graph: only with --endpoint")
-        opened = open_store(store_dir, project)
-        if opened.stale:
-            click.echo(f"warning: {store_dir} was not built from the current ontology/ and data/; "
-                       "file:line positions are left out", err=True)
-        sources = None if opened.stale else project.graph_files()
+        opened = _opened(project, store_dir)
+        sources = None if opened.stale else project.graph_files()  # else file:line would mislead
         return validate_published(EmbeddedEngine(opened.store), f"store {store_dir}", project.shape_files(),
                                   project.check_files(), store=opened.store, sources=sources)
     if graph_iri:
@@ -505,7 +506,12 @@ def serve(ctx, host, port, query_timeout, row_cap, workers, store_dir):
 
     settings = Settings(query_timeout=query_timeout, row_cap=row_cap, workers=workers)
     project = _project(ctx)
-    app = create_app(project, settings, store=_published(project, store_dir) if store_dir else None)
+    if store_dir:
+        opened = _opened(project, store_dir)
+        app = create_app(project, settings, store=opened.store, store_dir=store_dir,
+                         source_hash=opened.manifest.source_hash)
+    else:
+        app = create_app(project, settings)
     click.echo(f"serving heritage-kg on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

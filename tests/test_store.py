@@ -75,6 +75,11 @@ def test_serve_from_the_store(disk, store):
         request = urllib.request.Request(f"{base}/sparql?query={query}", headers={"Accept": "text/csv"})
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.read().decode().splitlines() == ["n", str(len(store))]
+        # the workers open the folder read-only, so the graph is not also held under its name
+        description = urllib.request.Request(f"{base}/sparql", headers={"Accept": "application/n-triples"})
+        with urllib.request.urlopen(description, timeout=30) as response:
+            text = response.read().decode()
+        assert "defaultGraph" in text and "namedGraph" not in text
 
 
 def test_load_replaces_a_store_and_leaves_no_temporary_folder(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -17,11 +18,15 @@ from .security import BodySizeLimit, SecurityHeaders
 from .state import STATIC, Settings, State
 
 
-def create_app(project: Project, settings: Settings | None = None, store: ox.Store | None = None) -> Starlette:
-    """The service for ``project``; it publishes ``store`` when given (for example an on-disk store
-    opened by `heritage_kg.store.open_store`), else the graph built from the project's files."""
+def create_app(project: Project, settings: Settings | None = None, store: ox.Store | None = None,
+               store_dir: Path | None = None, source_hash: str | None = None) -> Starlette:
+    """The service for ``project``; it publishes ``store`` when given, else the graph built from
+    the project's files. With ``store_dir`` (an on-disk store opened by
+    `heritage_kg.store.open_store`), the query workers open that folder read-only instead of each
+    loading a copy, and ETags come from ``source_hash``, the store manifest's hash of its sources."""
     settings = settings or Settings()
-    state = State(project=project, settings=settings, store=store if store is not None else build_store(project))
+    state = State(project=project, settings=settings, store=store if store is not None else build_store(project),
+                  store_dir=store_dir, source_hash=source_hash)
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
 

@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -100,10 +101,15 @@ def _evaluate(store: ox.Store, job: Job) -> Answer:
     return Answer(True, body=body, kind=result.kind, truncated=truncated)
 
 
-def _worker(dump: bytes, inbox, outbox) -> None:
-    store = ox.Store()
-    store.load(dump, format=ox.RdfFormat.N_TRIPLES)
-    store.load(dump, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_IRI))
+def _worker(source: bytes | str, inbox, outbox) -> None:
+    """Serve jobs from an in-memory copy of ``source`` (N-Triples), or, when ``source`` is the
+    folder of an on-disk store, from that store opened read-only: no copy, nothing to load."""
+    if isinstance(source, str):
+        store = ox.Store.read_only(source)
+    else:
+        store = ox.Store()
+        store.load(source, format=ox.RdfFormat.N_TRIPLES)
+        store.load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_IRI))
     outbox.put("ready")
     while True:
         job = inbox.get()
@@ -113,10 +119,10 @@ def _worker(dump: bytes, inbox, outbox) -> None:
 
 
 class _Worker:
-    def __init__(self, dump: bytes):
+    def __init__(self, source: bytes | str):
         self.inbox = _CONTEXT.Queue()
         self.outbox = _CONTEXT.Queue()
-        self.process = _CONTEXT.Process(target=_worker, args=(dump, self.inbox, self.outbox), daemon=True)
+        self.process = _CONTEXT.Process(target=_worker, args=(source, self.inbox, self.outbox), daemon=True)
         self.process.start()
 
     def wait_ready(self, seconds: float) -> None:
@@ -135,8 +141,12 @@ class _Worker:
 class Sandbox:
     """A pool of query workers with a time limit per query."""
 
-    def __init__(self, store: ox.Store, workers: int = 2, timeout: float = 10.0, wait: float = 5.0):
-        self.dump = ox.serialize(store, format=ox.RdfFormat.N_TRIPLES) if len(store) else b""
+    def __init__(self, store: ox.Store, workers: int = 2, timeout: float = 10.0, wait: float = 5.0,
+                 store_dir: Path | None = None):
+        if store_dir is not None:
+            self.source: bytes | str = str(store_dir)
+        else:
+            self.source = ox.serialize(store, format=ox.RdfFormat.N_TRIPLES) if len(store) else b""
         self.timeout = timeout
         self.wait = wait
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -149,7 +159,7 @@ class Sandbox:
             self._idle.put(worker)
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.dump)
+        worker = _Worker(self.source)
         with self._lock:
             self._all.append(worker)
         return worker

@@ -70,7 +70,7 @@ def shutdown(state: State) -> None:
 
 def _sandbox(state: State) -> Sandbox:
     s = state.settings
-    return state.cached("sandbox", lambda: Sandbox(state.store, s.workers, s.query_timeout))
+    return state.cached("sandbox", lambda: Sandbox(state.store, s.workers, s.query_timeout, store_dir=state.store_dir))
 
 
 def _service_description(state: State, request: Request) -> Response:
@@ -101,10 +101,10 @@ def _service_description(state: State, request: Request) -> Response:
         ox.Triple(dataset, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(sd + "Dataset")),
         ox.Triple(dataset, n(sd + "defaultGraph"), default),
         ox.Triple(default, n("http://rdfs.org/ns/void#triples"), ox.Literal(str(len(state.store)), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))),
-        ox.Triple(dataset, n(sd + "namedGraph"), named),
-        ox.Triple(named, n(sd + "name"), n(GRAPH_IRI)),
         ox.Triple(node, n("http://rdfs.org/ns/void#sparqlEndpoint"), node),
     ]
+    if state.store_dir is None:  # the in-memory workers also hold the graph under its name
+        triples += [ox.Triple(dataset, n(sd + "namedGraph"), named), ox.Triple(named, n(sd + "name"), n(GRAPH_IRI))]
     offers = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt", "application/rdf+xml": "xml"}
     media = choose(request.headers.get("accept"), list(offers)) or "text/turtle"
     body = serialise_triples(triples, offers[media])

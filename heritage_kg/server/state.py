@@ -33,6 +33,9 @@ class State:
     project: Project
     settings: Settings
     store: ox.Store
+    #: The on-disk store being published (``serve --store``), and its manifest's hash of sources.
+    store_dir: Path | None = None
+    source_hash: str | None = None
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -58,7 +61,11 @@ class State:
 
     @property
     def data_version(self) -> str:
-        """A short hash of the published triples, used in ETags."""
+        """A short hash of the published triples, used in ETags. An on-disk store is identified by
+        its manifest's hash of the files it was built from, without reading a triple."""
+        if self.source_hash:
+            return self.source_hash[:16]
+
         def make():
             digest = hashlib.sha256()
             for line in sorted(str(q) for q in self.store):
