@@ -3,7 +3,9 @@ p99 latency and errors for an entity page, a dump, a named query on /sparql, and
 then the same while a runaway query holds one query worker.
 
 Run from the repository root:  python3 benchmarks/serve_load.py [--seconds 10] [--clients 4]
-The load is bounded (a fixed duration and number of client threads) and only targets 127.0.0.1.
+On a large graph:  python3 benchmarks/serve_load.py --root PROJECT --store DIR
+(`serve --store DIR`; the dump and the comparison with `oxigraph serve` are left out, and a
+target of cold entity pages, each requested once, is added). The load is bounded (a fixed duration and number of client threads) and only targets 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -40,18 +42,34 @@ def targets(base: str) -> dict[str, tuple[str, dict]]:
     }
 
 
-def load(url: str, headers: dict, seconds: float, clients: int) -> dict:
+def cold_pages(base: str, root: Path, count: int = 2000) -> list[str]:
+    """Entity pages not yet rendered: organisations of the graph, each to be requested once."""
+    query = urllib.parse.urlencode({"query": "SELECT ?o WHERE { ?o a <https://w3id.org/heritage-kg/ontology#Organisation> } "
+                                             f"ORDER BY ?o LIMIT {count}"})
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/sparql?{query}", headers={"Accept": "text/csv"}), timeout=60) as r:
+        iris = r.read().decode().splitlines()[1:]
+    return [base + "/page/" + iri.rsplit("/", 1)[-1] for iri in iris]
+
+
+def load(url, headers: dict, seconds: float, clients: int) -> dict:
+    """``url`` is one URL, or a list whose URLs are each requested once, in turn."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
+    pending = list(url) if isinstance(url, list) else None
+
     def client():
         nonlocal errors
         while time.monotonic() < stop:
+            with lock:
+                if pending is not None and not pending:
+                    return
+                target = pending.pop() if pending is not None else url
             start = time.perf_counter()
             try:
-                with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+                with urllib.request.urlopen(urllib.request.Request(target, headers=headers), timeout=30) as r:
                     r.read()
                     ok = r.status == 200
             except (urllib.error.URLError, OSError):
@@ -79,17 +97,31 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--root", type=Path, default=ROOT, help="The project to serve (default: this repository).")
+    parser.add_argument("--store", type=Path, help="Serve this on-disk store ('heritage-kg load --store DIR').")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"{time.strftime('%Y-%m-%d')}; {args.clients} client threads for {args.seconds:g} s each, loopback.\n")
-    with heritage_kg_server(ROOT, "--query-timeout", "30") as base:
-        for url, headers in targets(base).values():  # warm the caches
+    extra = ("--store", str(args.store)) if args.store else ()
+    # the server runs from the served project's folder, which need not hold this package
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
+    with heritage_kg_server(args.root, "--query-timeout", "30", *extra) as base:
+        chosen = targets(base)
+        if args.store:
+            del chosen["dump /download/heritage-kg.nt"]
+        for url, headers in chosen.values():  # warm the caches
             urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()
         print("| target | requests/s | p50 ms | p99 ms | errors |")
         print("|---|---|---|---|---|")
-        for name, (url, headers) in targets(base).items():
+        if args.store:
+            pages = cold_pages(base, args.root)
+            r = load(pages, {"Accept": "text/html"}, args.seconds * 10, args.clients)
+            print(f"| {len(pages)} entity pages, each rendered once (cold) | {r['rps']:.0f} | {r['p50']:.1f} | "
+                  f"{r['p99']:.1f} | {r['errors']} |")
+        for name, (url, headers) in chosen.items():
             r = load(url, headers, args.seconds, args.clients)
             print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
+
         def run_away():
             url = base + "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
             try:
@@ -104,10 +136,12 @@ def main() -> None:
         print("While a runaway query holds one query worker (stopped at the 30 s limit):\n")
         print("| target | requests/s | p50 ms | p99 ms | errors |")
         print("|---|---|---|---|---|")
-        for name, (url, headers) in targets(base).items():
+        for name, (url, headers) in chosen.items():
             r = load(url, headers, min(args.seconds, 5), args.clients)
             print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |")
         runaway.join()
+        if args.store:
+            return
         import tempfile
 
         with tempfile.TemporaryDirectory() as work:
