@@ -87,15 +87,15 @@ def validate(files: list[Path], shape_files: list[Path], check_files: list[Path]
     report.triples = len(store)
     engine = EmbeddedEngine(store)
     # Oxigraph lets go of the GIL while it runs a query, so the file:line scan of the Turtle text
-    # (pure Python) runs on the other core while the shapes and the checks run as SPARQL.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # (pure Python), the shapes and the checks (both SPARQL) share the cores.
+    with ThreadPoolExecutor(max_workers=3) as pool:
         positions = pool.submit(SourceMap.of_files, files)
         if validator == "pyshacl":
             shacl = pool.submit(_pyshacl, store, list(shapes.all_triples()))
         else:
             shacl = pool.submit(shacl_results, engine, list(shapes.all_triples()))
-        checks = _checks(engine, [read_query(path) for path in check_files], store)
-        findings = [_finding(r, store) for r in shacl.result()] + checks
+        checks = pool.submit(_checks, engine, [read_query(path) for path in check_files], store)
+        findings = [_finding(r, store) for r in shacl.result()] + checks.result()
         _place(report, findings, positions.result())
     return report
 
