@@ -5,10 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .describe import describe
-from .serialise import serialise_triples
-from .stats import compute
+from .serialise import serialise_store
+from .stats import figures
 
 
 def export(store: ox.Store, fmt: str) -> str:
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store]
-    return serialise_triples(triples, fmt, description=describe(compute(store)))
+    return serialise_store(store, fmt, description=describe(figures(store)))

@@ -124,15 +124,15 @@ def payload(store: ox.Store, fmt: str) -> tuple[bytes, int]:
     """The export of ``store`` in ``fmt`` (the same bytes as `heritage-kg export`), and how
     many triples it holds."""
     from .describe import describe
-    from .serialise import serialise_triples
-    from .stats import compute
+    from .serialise import serialise_store
+    from .stats import figures
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: the Graph Store Protocol takes one of {', '.join(FORMATS)}")
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store]
-    description = describe(compute(store))
-    body = serialise_triples(triples, fmt, description=description).encode("utf-8")
-    return body, len(set(triples).union(description))
+    description = describe(figures(store))
+    body = serialise_store(store, fmt, description=description).encode("utf-8")
+    new = {t for t in description if ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) not in store}
+    return body, len(store) + len(new)
 
 
 def publish(store: ox.Store, endpoint: str, graph: str | None = None, fmt: str = "nt",

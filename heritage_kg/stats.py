@@ -18,10 +18,25 @@ def _pairs(store: ox.Store, query: str) -> list[tuple[str, int]]:
     return [(short(row[0]) if row[0] is not None else "-", int(row[1].value)) for row in store.query(_PREFIX + query)]
 
 
-def compute(store: ox.Store) -> dict:
-    entities = _pairs(store, f"""SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+def _entities_per_class(store: ox.Store) -> dict[str, int]:
+    return dict(_pairs(store, f"""SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
         ?e a ?class . ?class rdfs:isDefinedBy <https://w3id.org/heritage-kg/ontology> . {_ENTITY}
-        }} GROUP BY ?class ORDER BY DESC(?n) ?class""")
+        }} GROUP BY ?class ORDER BY DESC(?n) ?class"""))
+
+
+def _entity_count(store: ox.Store) -> int:
+    query = _PREFIX + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a hkg:Entity . {_ENTITY} }}"
+    return int(next(iter(store.query(query)))[0].value)
+
+
+def figures(store: ox.Store) -> dict:
+    """The counts a dataset description states (a subset of `compute`): only these, since the
+    others (statements per source, label coverage) take seconds on a large store."""
+    return {"triples": len(store), "entities": _entity_count(store), "entities_per_class": _entities_per_class(store)}
+
+
+def compute(store: ox.Store) -> dict:
+    entities = _entities_per_class(store)
     ties = _pairs(store, f"""SELECT ?kind (COUNT(DISTINCT ?e) AS ?n) WHERE {{
         ?e a ?kind . ?kind rdfs:subClassOf+ hkg:Relationship . {_ENTITY}
         }} GROUP BY ?kind ORDER BY DESC(?n) ?kind""")
@@ -29,7 +44,7 @@ def compute(store: ox.Store) -> dict:
         ?e a hkg:Agreement ; hkg:agreementKind ?kind } GROUP BY ?kind ORDER BY DESC(?n) ?kind""")
     sources = _pairs(store, """SELECT ?source (COUNT(?ev) AS ?n) WHERE {
         ?node hkg:evidence ?ev . ?ev hkg:source ?source } GROUP BY ?source ORDER BY ?source""")
-    total = int(next(iter(store.query(_PREFIX + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a hkg:Entity . {_ENTITY} }}")))[0].value)
+    total = _entity_count(store)
     labels = {}
     for lang in ("en", "fr"):
         count = next(iter(store.query(_PREFIX + f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
@@ -39,7 +54,7 @@ def compute(store: ox.Store) -> dict:
     return {
         "triples": len(store),
         "entities": total,
-        "entities_per_class": dict(entities),
+        "entities_per_class": entities,
         "relationships_per_kind": dict(ties),
         "agreements_per_kind": dict(agreements),
         "statements_per_source": dict(sources),
