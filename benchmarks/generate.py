@@ -167,7 +167,11 @@ def inject(graph: list[ox.Triple], per_kind: int, seed: int) -> tuple[list[ox.Tr
                 added.append(ox.Triple(s, H("value"), ox.Literal(graph[i].object.value, datatype=XSD_STRING)))
     where["string-value"] = [s.value for s in chosen]
     # no-agreement-kind
-    chosen = pick([t.subject for t in graph if t.predicate == H("agreementKind")], per_kind)
+    # not one whose evidence names hkg:agreementKind: without the kind, that evidence would also
+    # (rightly) trip the unused-supports check, a second result the manifest does not expect
+    naming = {t.subject for t in graph if t.predicate == H("supports") and t.object == H("agreementKind")}
+    named = {t.subject for t in graph if t.predicate == H("evidence") and t.object in naming}
+    chosen = pick([t.subject for t in graph if t.predicate == H("agreementKind") and t.subject not in named], per_kind)
     for s in chosen:
         removed.update(i for i in by_subject[s] if graph[i].predicate == H("agreementKind"))
     where["no-agreement-kind"] = [s.value for s in chosen]
