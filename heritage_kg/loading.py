@@ -68,9 +68,9 @@ def _issue(path: Path, error: SyntaxError) -> SyntaxIssue:
     return SyntaxIssue(path, error.lineno or 1, error.offset or 1, text)
 
 
-def load_into(store: ox.Store, paths: list[Path]) -> None:
-    """Parse each file strictly straight into ``store`` (no Python object per triple); raise one
-    DataError naming the first syntax issue of all the files, and how many more there are."""
+def load_each_into(store: ox.Store, paths: list[Path]) -> list[SyntaxIssue]:
+    """Parse each file strictly straight into ``store`` (no Python object per triple), and return
+    the syntax issues of all of them rather than stopping at the first."""
     issues = []
     for path in paths:
         try:
@@ -79,7 +79,13 @@ def load_into(store: ox.Store, paths: list[Path]) -> None:
             issues.append(_issue(path, error))
         except OSError as error:
             raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
-    raise_for_issues(issues)
+    return issues
+
+
+def load_into(store: ox.Store, paths: list[Path]) -> None:
+    """`load_each_into`, then one DataError naming the first syntax issue of all the files, and
+    how many more there are."""
+    raise_for_issues(load_each_into(store, paths))
 
 
 def parse_file(path: Path) -> list[ox.Triple]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ import pyoxigraph as ox
 
 from .engine import EmbeddedEngine
 from .errors import DataError
-from .loading import SyntaxIssue, load, load_into
+from .loading import SyntaxIssue, load, load_each_into
 from .queries import read_query
 from .shaclsparql import Result, compile_shapes
 from .shaclsparql import run as run_checks
@@ -69,16 +68,12 @@ class Report:
         return any(SEVERITIES.index(f.severity) <= threshold for f in self.findings)
 
 
-#: The SHACL engines: "sparql" compiles the shapes to SPARQL and runs them on Oxigraph;
-#: "pyshacl" is the reference implementation, slower but complete.
-VALIDATORS = ("sparql", "pyshacl")
-
-
 def validate(files: list[Path], shape_files: list[Path], check_files: list[Path], validator: str = "sparql") -> Report:
-    """Parse, then (if every file parsed) run the shapes and the checks."""
+    """Parse, then (if every file parsed) run the shapes and the checks. ``validator`` "sparql"
+    runs the shapes compiled to SPARQL on Oxigraph; "pyshacl" runs the reference implementation."""
     store = ox.Store()
     report = Report(files=files)
-    for issue in _load_each(store, files):
+    for issue in load_each_into(store, files):
         report.findings.append(_syntax(issue))
     shapes = load(shape_files)
     report.findings.extend(_syntax(issue) for issue in shapes.issues)
@@ -146,24 +141,6 @@ def _place(report: Report, findings: list[tuple[Finding, object]], smap: SourceM
             finding.path, finding.line, finding.column = position.path, position.line, position.column
         report.findings.append(finding)
     report.findings.sort(key=lambda f: (str(f.path or ""), f.line or 0, f.shape or "", f.focus or ""))
-
-
-def _load_each(store: ox.Store, files: list[Path]) -> list[SyntaxIssue]:
-    """Parse every file strictly into ``store``, collecting the issues of all of them."""
-    issues = []
-    for path in files:
-        try:
-            load_into(store, [path])
-        except DataError as error:
-            issues.append(_issue_of(path, error))
-    return issues
-
-
-def _issue_of(path: Path, error: DataError) -> SyntaxIssue:
-    match = re.match(r"^(.*?):(\d+):(\d+): (.*?)(?: \(and \d+ more\))?$", str(error), re.DOTALL)
-    if match is None:  # cannot read the file
-        return SyntaxIssue(path, 1, 1, str(error).removeprefix(f"{path}: "))
-    return SyntaxIssue(path, int(match.group(2)), int(match.group(3)), match.group(4))
 
 
 def _holder(node, store: ox.Store | None):
