@@ -74,7 +74,17 @@ class ShapesGraph:
         self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         self._shapes: dict = {}
         self.prefixes = self._prefixes()
+        self._refuse_implicit_targets()
         self.shapes = [self.shape(node) for node in self._shape_nodes()]
+
+    def _refuse_implicit_targets(self) -> None:
+        """A shape that is also a class targets the instances of that class (SHACL 2.1.3.3)."""
+        classes = {"http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2002/07/owl#Class"}
+        for quad in self._store.quads_for_pattern(None, RDF_TYPE, None):
+            if quad.object.value in classes and (
+                    ox.Quad(quad.subject, RDF_TYPE, ox.NamedNode(SH + "NodeShape")) in self._store
+                    or ox.Quad(quad.subject, RDF_TYPE, ox.NamedNode(SH + "PropertyShape")) in self._store):
+                raise UnsupportedShape(f"{_short(quad.subject)}: a shape that is also a class (implicit class target)")
 
     def _objects(self, node, name: str) -> list:
         return [q.object for q in self._store.quads_for_pattern(node, ox.NamedNode(SH + name), None)]

@@ -96,3 +96,12 @@ def test_a_feature_the_compiler_lacks_is_an_error_not_a_silent_pass(tmp_path):
     store = ox.Store()
     with pytest.raises(DataError, match="sh:pattern; .*--validator pyshacl"):
         shacl_results(EmbeddedEngine(store), list(load([shapes]).all_triples()))
+
+
+def test_an_implicit_class_target_is_an_error_too(tmp_path):
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+                      "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                      "ex:C a rdfs:Class, sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n")
+    with pytest.raises(DataError, match="<http://example.org/C>: a shape that is also a class"):
+        shacl_results(EmbeddedEngine(ox.Store()), list(load([shapes]).all_triples()))
