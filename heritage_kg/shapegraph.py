@@ -1,7 +1,7 @@
 """The SHACL shapes graph read into plain Python objects, for the SPARQL compiler.
 
-Only the part of SHACL that our shapes use is understood: the four kinds of target, predicate,
-inverse, sequence and alternative paths, and the constraint components listed in ``SUPPORTED``.
+Only the part of SHACL that our shapes use is understood: the four kinds of target, every kind
+of path, and the constraint components listed in ``SUPPORTED``.
 A shape that uses anything else raises ``UnsupportedShape`` naming the shape and the term, so the
 compiled validator can never quietly skip a rule; ``validate --validator pyshacl`` still runs it.
 """
@@ -170,6 +170,11 @@ class ShapesGraph:
         if alternatives is not None:
             parts = [self.path(p) for p in self._list(alternatives)]
             return Path("(" + "|".join(p.sparql for p in parts) + ")", "(" + "|".join(p.display for p in parts) + ")")
+        for name, mark in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
+            repeated = self._one(node, name)
+            if repeated is not None:
+                inner = self.path(repeated)
+                return Path(f"({inner.sparql}){mark}", f"({inner.display}){mark}")
         if list(self._store.quads_for_pattern(node, _FIRST, None)):
             parts = [self.path(p) for p in self._list(node)]
             steps = tuple(p.sparql for p in parts) if all(len(p.steps) == 1 for p in parts) else ()

@@ -184,7 +184,6 @@ def _pyshacl(store: ox.Store, shape_triples: list) -> list[Result]:
     _, results, _ = shacl_validate(data_graph, shacl_graph=shape_graph, advanced=True, inplace=True,
                                    allow_warnings=True, allow_infos=True, inference="none")
     SH = rdflib.Namespace(_SH)
-    shapes = ShapesGraph(shape_triples)
     out = []
     # top-level results only: those of sh:node constraints nest their causes under sh:detail
     top = [r for report in results.subjects(rdflib.RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)]
@@ -197,7 +196,7 @@ def _pyshacl(store: ox.Store, shape_triples: list) -> list[Result]:
         out.append(Result(
             focus=to_oxigraph(results.value(result, SH.focusNode)),
             shape=to_oxigraph(results.value(result, SH.sourceShape)),
-            path=_path_of(results, path, shapes) if path is not None else None,
+            path=_path_of(results, path) if path is not None else None,
             value=to_oxigraph(value) if value is not None else None,
             severity=ox.NamedNode(str(results.value(result, SH.resultSeverity))),
             component=str(results.value(result, SH.sourceConstraintComponent)),
@@ -206,13 +205,12 @@ def _pyshacl(store: ox.Store, shape_triples: list) -> list[Result]:
     return sorted(set(out), key=_result_key)
 
 
-def _path_of(results, path, shapes: ShapesGraph):
-    """A result path of pySHACL's report in the compiler's form, so that both engines compare."""
+def _path_of(results, path):
+    """A result path of pySHACL's report in the compiler's form, so that both engines compare. It
+    reads only the path's own triples, so shapes the compiler does not support are no obstacle."""
     import rdflib
 
-    if not isinstance(path, rdflib.BNode):
-        return shapes.path(ox.NamedNode(str(path)))
-    closure, todo = [], [path]
+    closure, todo = [], [path] if isinstance(path, rdflib.BNode) else []
     while todo:
         for s, p, o in results.triples((todo.pop(), None, None)):
             closure.append(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))

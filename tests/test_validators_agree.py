@@ -36,8 +36,8 @@ def _key(result) -> tuple:
 def both(files: list[Path], shapes=SHAPES) -> tuple[list, list]:
     store = ox.Store()
     load_into(store, files)
-    compiled = sorted(_key(r) for r in shacl_results(EmbeddedEngine(store), shapes))
-    reference = sorted(_key(r) for r in _pyshacl(store, shapes))
+    compiled = sorted((_key(r) for r in shacl_results(EmbeddedEngine(store), shapes)), key=repr)
+    reference = sorted((_key(r) for r in _pyshacl(store, shapes)), key=repr)
     return compiled, reference
 
 
