@@ -310,13 +310,22 @@ def export(ctx, fmt, store_dir, output):
       heritage-kg export --format jsonld > heritage-kg.jsonld
       heritage-kg export --store heritage-kg.store --format nt -o heritage-kg.nt
     """
-    from .export import export as run
-    from .output import check_writable, emit
+    from .export import export_utf8 as run
+    from .output import check_writable, emit, emit_file
+    from .store import dump_file
 
     project = _project(ctx)
     if output:
         check_writable(output)
-    emit(run(_published(project, store_dir), fmt), output)
+    if store_dir is None:
+        emit(run(_published(project, None), fmt), output)
+        return
+    opened = _opened(project, store_dir)
+    kept = dump_file(store_dir, opened.manifest) if fmt == "nt" else None
+    if kept is not None:
+        emit_file(kept, output)
+    else:
+        emit(run(opened.store, fmt), output)
 
 
 @cli.command()
@@ -372,7 +381,19 @@ def publish(ctx, endpoint, graph, fmt, timeout, store_dir):
     """
     from .publish import publish as run
 
-    done = run(_published(_project(ctx), store_dir), endpoint, graph, fmt, timeout)
+    project = _project(ctx)
+    ready = None
+    if store_dir is None:
+        store = _published(project, None)
+    else:
+        from .store import dump_file
+
+        opened = _opened(project, store_dir)
+        store = opened.store
+        kept = dump_file(store_dir, opened.manifest) if fmt == "nt" else None
+        if kept is not None:
+            ready = (kept.read_bytes(), opened.manifest.dump["triples"])
+    done = run(store, endpoint, graph, fmt, timeout, ready=ready)
     click.echo(f"publish: sent {done.triples} triples ({done.size} bytes) to {done.url}: "
                f"HTTP {done.status} in {done.seconds:.1f} s", err=True)
 
@@ -508,8 +529,7 @@ def serve(ctx, host, port, query_timeout, row_cap, workers, store_dir):
     project = _project(ctx)
     if store_dir:
         opened = _opened(project, store_dir)
-        app = create_app(project, settings, store=opened.store, store_dir=store_dir,
-                         source_hash=opened.manifest.source_hash)
+        app = create_app(project, settings, store=opened.store, store_dir=store_dir, manifest=opened.manifest)
     else:
         app = create_app(project, settings)
     click.echo(f"serving heritage-kg on http://{host}:{port}/ (SPARQL at /sparql)", err=True)

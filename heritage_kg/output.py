@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -32,13 +33,22 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes | None = None, source: Path | None = None) -> None:
+    """Write ``text`` (or bytes), or a copy of the file ``source``, to ``path`` through a
+    temporary file."""
     check_writable(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text)
+        elif source is None:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        else:
+            with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
+                shutil.copyfileobj(original, handle, 1 << 20)
         os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except OSError as error:
@@ -49,9 +59,25 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def emit(text: str, output: Path | None) -> None:
-    if output is None:
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Write ``text`` (or UTF-8 bytes) to stdout or, atomically, to ``output``."""
+    if output is None and isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    elif output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
         write_atomic(output, text)
+
+
+def emit_file(source: Path, output: Path | None) -> None:
+    """Copy the file ``source`` to stdout or, atomically, to ``output``."""
+    if output is None:
+        sys.stdout.flush()
+        with open(source, "rb") as original:
+            shutil.copyfileobj(original, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, source=source)

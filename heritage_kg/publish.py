@@ -124,27 +124,29 @@ def payload(store: ox.Store, fmt: str) -> tuple[bytes, int]:
     """The export of ``store`` in ``fmt`` (the same bytes as `heritage-kg export`), and how
     many triples it holds."""
     from .describe import describe
-    from .serialise import serialise_store
+    from .serialise import serialise_store_utf8
     from .stats import figures
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: the Graph Store Protocol takes one of {', '.join(FORMATS)}")
     description = describe(figures(store))
-    body = serialise_store(store, fmt, description=description).encode("utf-8")
+    body = serialise_store_utf8(store, fmt, description=description)
     new = {t for t in description if ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) not in store}
     return body, len(store) + len(new)
 
 
 def publish(store: ox.Store, endpoint: str, graph: str | None = None, fmt: str = "nt",
-            timeout: float = 60.0) -> Published:
-    """Replace ``graph`` at the Graph Store ``endpoint`` with the dataset held by ``store``."""
+            timeout: float = 60.0, ready: tuple[bytes, int] | None = None) -> Published:
+    """Replace ``graph`` at the Graph Store ``endpoint`` with the dataset held by ``store``;
+    ``ready`` is its `payload` in ``fmt`` where that is made already (an on-disk store keeps
+    its N-Triples export)."""
     url = target_url(endpoint, graph)
     host = urllib.parse.urlsplit(url).hostname or ""
     creds = credentials(host)
     if creds is not None and urllib.parse.urlsplit(url).scheme != "https" and not is_loopback(host):
         raise UsageError(f"--endpoint {endpoint}: refusing to send the credentials from {creds.origin} "
                          "over plain http; use an https URL")
-    body, count = payload(store, fmt)
+    body, count = ready if ready is not None else payload(store, fmt)
     started = time.monotonic()
     status = put(url, body, RDF_FORMATS[fmt].media_type, creds, timeout)
     return Published(url, count, len(body), status, time.monotonic() - started)

@@ -9,16 +9,27 @@ A build goes into a temporary folder beside DIR and is renamed into place only w
 complete, so a failed or interrupted load never leaves a half-built store under DIR. The folder
 carries a small manifest, ``heritage-kg-store.json``: the format version, the number of triples
 and a hash of the source files, so that a store older than the data can be detected.
+
+The folder also holds the N-Triples export, ``export.nt``, written at load time, byte for byte
+what ``heritage-kg export --format nt`` gives: reading two million triples back out of the
+store takes longer than the load spends writing them, so ``export``, ``publish`` and ``serve``
+hand out this file instead (its SHA-256 and triple count are in the manifest).
+
+Telling a stale store reads every source file only when their sizes or modification times
+differ from those the manifest recorded (as git tells a changed file), since hashing a 50 MB
+graph on every ``query --store`` costs more than many queries do.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
 import shutil
 import tempfile
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,10 +37,13 @@ import pyoxigraph as ox
 
 from . import __version__
 from .build import build_store
+from .export import export_utf8
 from .errors import DataError, UsageError
 from .project import Project
 
 MANIFEST = "heritage-kg-store.json"
+#: The N-Triples export, in the store's folder.
+DUMP = "export.nt"
 #: Bumped when the layout of the store or of its manifest changes.
 FORMAT = "heritage-kg-store"
 FORMAT_VERSION = 1
@@ -45,13 +59,18 @@ class Manifest:
     source_hash: str
     sources: int
     built: str
+    #: [name, size, mtime_ns] of each source file when it was hashed (absent in older manifests)
+    source_stats: list | None = None
+    #: {"file", "sha256", "triples"} of the N-Triples export (absent in older manifests)
+    dump: dict | None = None
 
     @classmethod
     def read(cls, folder: Path) -> "Manifest":
         path = folder / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            manifest = cls(**{name: data[name] for name in cls.__dataclass_fields__})
+            manifest = cls(**{name: data[name] for name, spec in cls.__dataclass_fields__.items()
+                              if name in data or spec.default is dataclasses.MISSING})
         except OSError as error:
             raise UsageError(f"{folder}: cannot read {MANIFEST}: {error.strerror or error}") from None
         except (ValueError, KeyError, TypeError):
@@ -70,6 +89,22 @@ def source_files(project: Project) -> list[Path]:
     return project.graph_files() + project.rule_files()
 
 
+def _name(project: Project, path: Path) -> str:
+    return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else path.as_posix()
+
+
+def source_stats(project: Project) -> list[list]:
+    """[name, size, mtime_ns] of each source file, or [name, None, None] for one that is gone."""
+    stats = []
+    for path in source_files(project):
+        try:
+            info = path.stat()
+            stats.append([_name(project, path), info.st_size, info.st_mtime_ns])
+        except OSError:
+            stats.append([_name(project, path), None, None])
+    return stats
+
+
 def source_hash(project: Project) -> str:
     """A hash of the names and bytes of the source files, to tell a stale store."""
     digest = hashlib.sha256()
@@ -78,7 +113,7 @@ def source_hash(project: Project) -> str:
             data = path.read_bytes()
         except OSError as error:
             raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
-        name = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else path.as_posix()
+        name = _name(project, path)
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
@@ -112,20 +147,27 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
         raise UsageError(f"{folder}: cannot write in {folder.parent}: {error.strerror or error}") from None
     store = memory = None
     try:
+        stats = source_stats(project)
         digest = source_hash(project)
         # Parse and materialise in memory, where SPARQL updates run several times faster than in
-        # an on-disk transaction, then write everything out in one bulk load.
+        # an on-disk transaction, then write everything out in one bulk load, while this thread
+        # renders the N-Triples export from the same triples.
         memory = build_store(project)
         triples = len(memory)
         store = ox.Store(str(work / "store"))
-        store.bulk_extend(memory)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            written = pool.submit(_write, store, memory)
+            dump = export_utf8(memory, "nt")
+            written.result()
         memory = None
-        store.optimize()
-        store.flush()
+        (work / "store" / DUMP).write_bytes(dump)
+        dumped = {"file": DUMP, "sha256": hashlib.sha256(dump).hexdigest(), "triples": dump.count(b"\n")}
+        dump = None
         store = None  # the last reference: this closes the database, so that its folder can be renamed
         manifest = Manifest(FORMAT, FORMAT_VERSION, __version__, ox.__version__, triples, digest,
                             len(source_files(project)),
-                            datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat())
+                            datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
+                            stats, dumped)
         manifest.write(work / "store")
         _swap(work / "store", folder)
     except BaseException as error:
@@ -140,6 +182,23 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
         store = None
         shutil.rmtree(work, ignore_errors=True)
     return manifest
+
+
+def _write(store: ox.Store, memory: ox.Store) -> None:
+    store.bulk_extend(memory)
+    store.optimize()
+    store.flush()
+
+
+def dump_file(folder: Path, manifest: Manifest) -> Path | None:
+    """The N-Triples export kept in the store at ``folder``, or None for a store built before
+    the export was kept there."""
+    if manifest.dump is None:
+        return None
+    path = Path(folder) / manifest.dump["file"]
+    if not path.is_file():
+        raise UsageError(f"{folder}: {manifest.dump['file']} is missing; rebuild with 'heritage-kg load --store {folder} --force'")
+    return path
 
 
 def _swap(built: Path, folder: Path) -> None:
@@ -179,10 +238,14 @@ def open_store(folder: Path, project: Project | None = None) -> Opened:
         store = ox.Store.read_only(str(folder))
     except OSError as error:
         raise UsageError(f"{folder}: cannot open the store: {str(error).splitlines()[0]}") from None
-    stale = False
-    if project is not None:
-        try:
-            stale = source_hash(project) != manifest.source_hash
-        except DataError:
-            stale = True
+    stale = project is not None and _is_stale(project, manifest)
     return Opened(store, manifest, stale)
+
+
+def _is_stale(project: Project, manifest: Manifest) -> bool:
+    if manifest.source_stats is not None and source_stats(project) == manifest.source_stats:
+        return False
+    try:
+        return source_hash(project) != manifest.source_hash
+    except DataError:
+        return True

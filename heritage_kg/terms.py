@@ -1,9 +1,12 @@
-"""Conversions between Oxigraph terms and rdflib terms, and short display forms."""
+"""Conversions between Oxigraph terms and rdflib terms, and short display forms.
+
+rdflib is imported only by the functions that make or read rdflib terms, so that commands
+which never touch it (a query on the store, say) do not pay for importing it.
+"""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-import rdflib
 
 from .project import ENTITY_NS, ONTOLOGY_NS, SHAPES_NS, VOCAB_NS
 
@@ -36,6 +39,8 @@ PREFIXES = {
 
 
 def to_rdflib(term):
+    import rdflib
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -52,6 +57,8 @@ def to_rdflib(term):
 
 
 def to_oxigraph(term):
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.BNode):
@@ -65,8 +72,10 @@ def to_oxigraph(term):
     raise TypeError(f"unsupported term {term!r}")
 
 
-def graph_of(triples) -> rdflib.Graph:
+def graph_of(triples) -> "rdflib.Graph":
     """An rdflib graph holding Oxigraph triples, with the project's prefixes bound."""
+    import rdflib
+
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri)
@@ -78,17 +87,27 @@ def graph_of(triples) -> rdflib.Graph:
 
 def short(term) -> str:
     """A compact display form: a prefixed name where a prefix fits, else the N-Triples form."""
-    value = getattr(term, "value", None) if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)) else None
-    if isinstance(term, (rdflib.URIRef, ox.NamedNode)):
-        iri = str(term) if isinstance(term, rdflib.URIRef) else value
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if iri.startswith(ns) and iri != ns:
-                return f"{prefix}:{iri[len(ns):]}"
-        return f"<{iri}>"
-    if isinstance(term, (rdflib.BNode, ox.BlankNode)):
-        return f"_:{term}" if isinstance(term, rdflib.BNode) else f"_:{value}"
-    if isinstance(term, rdflib.Literal):
-        return str(term)
+    if isinstance(term, ox.NamedNode):
+        return _short_iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        return value
+        return term.value
+    if type(term).__module__.startswith("rdflib"):  # rdflib is then imported already
+        import rdflib
+
+        if isinstance(term, rdflib.URIRef):
+            return _short_iri(str(term))
+        if isinstance(term, rdflib.BNode):
+            return f"_:{term}"
     return str(term)
+
+
+def _short_iri(iri: str) -> str:
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and iri != ns:
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))

@@ -109,6 +109,8 @@ def test_publish_from_the_store(oxigraph, one_copy, tmp_path):
     graph = "https://example.org/graphs/from-store"
     result = invoke("publish", "--endpoint", oxigraph + "/store", "--graph", graph, "--store", str(folder))
     assert result.exit_code == 0, result.stderr
+    # the upload is the N-Triples export the store keeps, and the count is the manifest's
+    assert f"sent {one_copy} triples ({(folder / 'export.nt').stat().st_size} bytes)" in result.stderr
     assert count(oxigraph + "/query", graph) == one_copy
 
 

@@ -3,7 +3,11 @@ as the in-memory graph, atomic builds, and one-line errors for folders that are 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -82,6 +86,67 @@ def test_serve_from_the_store(disk, store):
         assert "defaultGraph" in text and "namedGraph" not in text
 
 
+def test_store_keeps_the_ntriples_export(disk):
+    exported = CliRunner().invoke(cli, ["--root", str(ROOT), "export", "--format", "nt"], catch_exceptions=False).stdout_bytes
+    kept = (disk / "export.nt").read_bytes()
+    assert kept == exported
+    manifest = json.loads((disk / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["dump"] == {"file": "export.nt", "sha256": hashlib.sha256(kept).hexdigest(),
+                                "triples": kept.count(b"\n")}
+
+
+def test_export_copies_the_kept_file(disk, tmp_path):
+    folder = tmp_path / "s"
+    shutil.copytree(disk, folder)
+    kept = folder / "export.nt"
+    kept.write_bytes(kept.read_bytes() + b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    out = tmp_path / "out.nt"
+    result = invoke("export", "--store", str(folder), "--format", "nt", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes() == kept.read_bytes()
+    assert invoke("export", "--store", str(folder), "--format", "nt").stdout_bytes == kept.read_bytes()
+
+
+def test_store_without_a_kept_export_still_exports(disk, tmp_path):
+    folder = tmp_path / "s"
+    shutil.copytree(disk, folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["dump"]  # as built before the export was kept
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "export.nt").unlink()
+    assert invoke("export", "--store", str(folder), "--format", "nt").stdout_bytes == (disk / "export.nt").read_bytes()
+
+
+def test_missing_kept_export_is_a_usage_error(disk, tmp_path):
+    folder = tmp_path / "s"
+    shutil.copytree(disk, folder)
+    (folder / "export.nt").unlink()
+    message = one_line_error(invoke("export", "--store", str(folder), "--format", "nt"), 2)
+    assert message == f"Error: {folder}: export.nt is missing; rebuild with 'heritage-kg load --store {folder} --force'"
+    # the other formats do not need it
+    assert invoke("export", "--store", str(folder), "--format", "ttl").exit_code == 0
+
+
+def test_serve_sends_the_kept_export(disk):
+    kept = (disk / "export.nt").read_bytes()
+    etag = '"' + hashlib.sha256(kept).hexdigest()[:32] + '"'
+    with heritage_kg_server(ROOT, "--store", str(disk), "--workers", "1") as base:
+        url = f"{base}/download/heritage-kg.nt"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.read() == kept
+            assert response.headers["ETag"] == etag
+            assert response.headers["Content-Type"] == "application/n-triples; charset=utf-8"
+            assert response.headers["Content-Disposition"] == 'attachment; filename="heritage-kg.nt"'
+        # a resumed download asks for the rest
+        request = urllib.request.Request(url, headers={"Range": f"bytes={len(kept) - 100}-"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 206 and response.read() == kept[-100:]
+        request = urllib.request.Request(url, headers={"If-None-Match": etag})
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=30)
+        assert answer.value.code == 304
+
+
 def test_load_replaces_a_store_and_leaves_no_temporary_folder(tmp_path):
     folder = tmp_path / "s"
     for _ in range(2):
@@ -105,14 +170,39 @@ def test_failed_load_keeps_the_old_store(tmp_path, copy_project):
     assert sorted(p.name for p in out.iterdir()) == ["s"]
 
 
+def _stats_stderr(folder: Path, root: Path) -> str:
+    result = invoke("stats", "--store", str(folder), root=root)
+    assert result.exit_code == 0, result.stderr
+    return result.stderr
+
+
 def test_stale_store_is_flagged(tmp_path, copy_project):
     folder = tmp_path / "s"
     assert invoke("load", "--store", str(folder), root=copy_project).exit_code == 0
+    assert _stats_stderr(folder, copy_project) == ""
+    changed = copy_project / "data" / "sources.ttl"
+    # touched, not changed: the sizes and times differ from the manifest's, the hash does not
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 10**9))
+    assert _stats_stderr(folder, copy_project) == ""
+    # one byte replaced by another: the same size, a later time, another hash
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("Blue", "Blve", 1), encoding="utf-8")
+    assert len(changed.read_bytes()) == len(text.encode())
+    assert _stats_stderr(folder, copy_project).startswith(
+        f"warning: {folder} was not built from the current ontology/ and data/")
+
+
+def test_manifest_without_file_stats_is_checked_by_hash(tmp_path, copy_project):
+    folder = tmp_path / "s"
+    assert invoke("load", "--store", str(folder), root=copy_project).exit_code == 0
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    assert [name for name, _size, _time in manifest["source_stats"]][:1] == ["ontology/activities.ttl"]
+    del manifest["source_stats"]  # as written before the stats were recorded
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert _stats_stderr(folder, copy_project) == ""
     changed = copy_project / "data" / "sources.ttl"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    result = invoke("stats", "--store", str(folder), root=copy_project)
-    assert result.exit_code == 0
-    assert result.stderr.startswith(f"warning: {folder} was not built from the current ontology/ and data/")
+    assert _stats_stderr(folder, copy_project).startswith(f"warning: {folder} was not built")
 
 
 def test_load_refuses_a_folder_that_is_not_a_store(tmp_path):

@@ -13,20 +13,24 @@ from starlette.staticfiles import StaticFiles
 
 from ..build import build_store
 from ..project import Project
+from ..store import Manifest, dump_file
 from . import downloads, pages, querypage, sparql
 from .security import BodySizeLimit, SecurityHeaders
 from .state import STATIC, Settings, State
 
 
 def create_app(project: Project, settings: Settings | None = None, store: ox.Store | None = None,
-               store_dir: Path | None = None, source_hash: str | None = None) -> Starlette:
+               store_dir: Path | None = None, manifest: Manifest | None = None) -> Starlette:
     """The service for ``project``; it publishes ``store`` when given, else the graph built from
-    the project's files. With ``store_dir`` (an on-disk store opened by
+    the project's files. With ``store_dir`` and its ``manifest`` (an on-disk store opened by
     `heritage_kg.store.open_store`), the query workers open that folder read-only instead of each
-    loading a copy, and ETags come from ``source_hash``, the store manifest's hash of its sources."""
+    loading a copy, ETags come from the manifest's hash of the sources, and the N-Triples dump is
+    the export kept in the folder."""
     settings = settings or Settings()
+    kept = dump_file(store_dir, manifest) if store_dir is not None and manifest is not None else None
     state = State(project=project, settings=settings, store=store if store is not None else build_store(project),
-                  store_dir=store_dir, source_hash=source_hash)
+                  store_dir=store_dir, source_hash=manifest.source_hash if manifest else None,
+                  kept_dump=(kept, manifest.dump["sha256"]) if kept else None)
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..describe import describe
-from ..export import export
+from ..export import export_utf8
 from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
 from ..stats import compute
@@ -27,15 +28,19 @@ def _tag(body: bytes) -> str:
 
 def _dump(state: State, fmt: str) -> tuple[bytes, str]:
     def make():
-        body = export(state.store, fmt).encode("utf-8")
+        body = export_utf8(state.store, fmt)
         return body, _tag(body)
     return state.cached(("dump", fmt), make)
 
 
-def _cacheable(request: Request, body: bytes, etag: str, media: str, extra: dict | None = None) -> Response:
+def _cacheable(request: Request, body: bytes | Path, etag: str, media: str, extra: dict | None = None) -> Response:
+    """``body``, or the file at that path (sent with ranges, for resumed downloads), with
+    caching headers, or 304 when the client holds it already."""
     headers = {"ETag": etag, "Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*", **(extra or {})}
     if not_modified(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
+    if isinstance(body, Path):
+        return FileResponse(body, media_type=media, headers=headers)
     return Response(body, headers={**headers, "Content-Type": media})
 
 
@@ -44,11 +49,15 @@ async def dump(request: Request) -> Response:
     fmt = _BY_SUFFIX.get(request.path_params["suffix"])
     if fmt is None:
         return PlainTextResponse("No dump in that format.\n", status_code=404)
-    body, etag = _dump(state, fmt)
     spec = RDF_FORMATS[fmt]
     charset = "" if fmt == "xml" else "; charset=utf-8"
-    return _cacheable(request, body, etag, spec.media_type + charset,
-                      {"Content-Disposition": f'attachment; filename="heritage-kg{spec.suffix}"'})
+    disposition = {"Content-Disposition": f'attachment; filename="heritage-kg{spec.suffix}"'}
+    if fmt == "nt" and state.kept_dump is not None:
+        # the export an on-disk store keeps, under the ETag the same bytes made here would get
+        path, sha256 = state.kept_dump
+        return _cacheable(request, path, '"' + sha256[:32] + '"', spec.media_type + charset, disposition)
+    body, etag = _dump(state, fmt)
+    return _cacheable(request, body, etag, spec.media_type + charset, disposition)
 
 
 async def index(request: Request) -> Response:
