@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -32,6 +33,7 @@ from ..formats import RDF_FORMATS
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
+from . import paging
 from .negotiation import choose
 from .pages import (CACHE_CONTROL, LANGS, AGENT_CLASSES, STATEMENT_CLASSES, TEXT, Names, cacheable, fold,
                     authored, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang)
@@ -198,22 +200,31 @@ class View:
             out.append({"iri": p, "prop": self.prop(p), "vals": values, "refs": refs})
         return out
 
-    def tie(self, tie: str, roles: list[str]) -> dict:
+    def tie_head(self, tie: str, roles: list[str]) -> dict:
+        """What the order of the ties and the diagram need of a tie, for every tie of a hub."""
         pairs = self.out(ox.NamedNode(tie))
+        kinds = [self.names.kind_label(tie, self.lang)]
+        kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs if p in KINDS and isinstance(o, ox.NamedNode))
+        dates, key = self.dates(pairs)
+        return {"iri": tie, "roles": roles, "pairs": pairs, "label": self.names.label(tie, self.lang),
+                "kind": " · ".join(k for k in kinds if k), "dates": dates, "key": key, "cls": tie_class(self.names, tie),
+                "sides": [o.value for p, o in pairs if p in SIDES and isinstance(o, ox.NamedNode) and o != self.node]}
+
+    def tie(self, head: dict) -> dict:
+        """A row of the table of ties: only for the ties of the page shown."""
+        pairs, roles = head["pairs"], head["roles"]
         roles = [r for r in set(roles) if not any(r in self.supers(q) for q in roles)]
         others = [{**self.value(o), "role": self.names.label(p, self.lang)}
                   for p, o in pairs if p in SIDES and isinstance(o, ox.NamedNode) and o != self.node]
-        kinds = [self.names.kind_label(tie, self.lang)]
-        kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs if p in KINDS and isinstance(o, ox.NamedNode))
         figure = " ".join(self.value(o)["text"] for p in (H + "valueQualifier", H + "value") for q, o in pairs if q == p)
-        dates, key = self.dates(pairs)
-        return {"href": page_url(tie, self.lang), "label": self.names.label(tie, self.lang), "kind": " · ".join(k for k in kinds if k),
+        return {"href": page_url(head["iri"], self.lang), "label": head["label"], "kind": head["kind"],
                 "role": ", ".join(sorted(self.names.label(r, self.lang) for r in set(roles))), "others": others,
-                "dates": dates, "figure": figure, "evidence": self.evidence(ox.NamedNode(tie)), "key": key,
-                "cls": tie_class(self.names, tie), "iri": tie}
+                "dates": head["dates"], "figure": figure, "evidence": self.evidence(ox.NamedNode(head["iri"])),
+                "key": head["key"], "cls": head["cls"], "iri": head["iri"]}
 
     def incoming(self) -> tuple[list[dict], list[dict], list[dict]]:
-        """Ties and figures this node takes part in, other named nodes pointing here, citations."""
+        """Ties and figures this node takes part in (as `tie_head`, in the order of the page),
+        other named nodes pointing here, citations."""
         ties: dict[str, list[str]] = {}
         pointing: dict[str, list] = {}
         citations = []
@@ -231,22 +242,28 @@ class View:
                 ties.setdefault(s.value, []).append(p)
             else:
                 pointing.setdefault(p, []).append(s)
-        tie_rows = sorted((self.tie(t, roles) for t, roles in ties.items()), key=lambda r: (r["key"], fold(r["label"])))
+        heads = sorted((self.tie_head(t, roles) for t, roles in ties.items()), key=lambda r: (r["key"], fold(r["label"])))
         rows = []
         for p, subjects in sorted(pointing.items(), key=lambda kv: fold(self.names.label(kv[0], self.lang))):
             inverse = self.names.inverse.get(p)
-            rows.append({"prop": self.prop(inverse or p), "reverse": inverse is None,
+            rows.append({"iri": p, "prop": self.prop(inverse or p), "reverse": inverse is None,
                          "vals": sorted((self.value(s) for s in subjects), key=lambda v: fold(v["text"]))})
         citations.sort(key=lambda c: (fold(c["text"]), _number(c["line"])))
-        return tie_rows, rows, citations
+        return heads, rows, citations
 
-    def build(self, key: str, jsonld: dict) -> dict:
+    def build(self, key: str, jsonld: dict, incoming: tuple, shown: list[dict], pager: paging.Pager | None) -> dict:
+        """What the template shows, from what `incoming` found and the ties of the page shown."""
         pairs = self.out(self.node)
         evidence = self.evidence(self.node)
         for n, item in enumerate(evidence, 1):
             item["n"] = n
         other = [l for l in LANGS if l != self.lang][0]
-        ties, pointing, citations = self.incoming()
+        heads, pointing, citations = incoming
+        ties = [self.tie(head) for head in shown]
+        # the other long lists show their first page, and a query for the whole of them
+        cut_rows = [{**row, "vals": row["vals"][:paging.PER_PAGE], "more": len(row["vals"]) - paging.PER_PAGE,
+                     "all": query_link(POINTING_QUERY.format(p=row["iri"], o=self.iri, lang=self.lang))}
+                    for row in pointing]
         statements = self.statements(pairs, evidence)
         return {
             "iri": self.iri, "key": key,
@@ -258,15 +275,39 @@ class View:
             "descriptions": self.texts(pairs, H + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
             "comments": self.texts(pairs, PREFIXES["rdfs"] + "comment"),
             "own_refs": [e["n"] for e in evidence if not e["supports"]],
-            "statements": statements, "ties": ties, "pointing": pointing, "citations": citations,
+            "statements": statements, "ties": ties, "ties_total": len(heads), "pager": pager,
+            "pointing": cut_rows, "citations": citations[:paging.PER_PAGE], "citations_total": len(citations),
+            "citations_all": query_link(CITATIONS_QUERY.format(o=self.iri)),
             "same_as": sorted((self.value(o) for p, o in pairs if p == SAME_AS), key=lambda v: v["text"]),
             "same_as_refs": [e["n"] for e in evidence if SAME_AS in e["supports"]],
             "evidence": evidence,
-            "diagram": diagram(self, statements, ties, pointing),
+            "diagram": diagram(self, statements, heads, pointing),
             "formats": [{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "href": f"/data/{key}{f.suffix}"}
                         for f in DATA_FORMATS.values()],
             "jsonld": jsonld,
         }
+
+
+POINTING_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?node ?name WHERE {{
+  ?node <{p}> <{o}> .
+  OPTIONAL {{ ?node rdfs:label ?name . FILTER(LANG(?name) = "{lang}") }}
+}}
+ORDER BY ?name ?node"""
+
+CITATIONS_QUERY = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
+SELECT ?node ?line ?phrase WHERE {{
+  ?node hkg:evidence ?evidence .
+  ?evidence hkg:source <{o}> .
+  OPTIONAL {{ ?evidence hkg:line ?line }}
+  OPTIONAL {{ ?evidence hkg:keyPhrase ?phrase }}
+}}
+ORDER BY ?node ?line"""
+
+
+def query_link(text: str) -> str:
+    """The query page, holding ``text``, ready to run."""
+    return "/query?" + urlencode({"query": text})
 
 
 def _number(text: str | None) -> int:
@@ -292,7 +333,8 @@ def node_class(known: Names, iri: str) -> str:
 
 
 def diagram(view: View, statements: list[dict], ties: list[dict], pointing: list[dict]) -> dict:
-    """A radial drawing of the node and its direct neighbours, for the SVG in the page."""
+    """A radial drawing of the node and its direct neighbours, for the SVG in the page (from all
+    its ties, as `View.tie_head` gives them, whichever page of them is shown)."""
     known, lang = view.names, view.lang
     picked: dict[str, dict] = {}
 
@@ -301,7 +343,7 @@ def diagram(view: View, statements: list[dict], ties: list[dict], pointing: list
             picked[iri] = {"iri": iri, "edge": edge, "title": title}
 
     for tie in ties:
-        sides = [o["iri"] for o in tie["others"] if o.get("iri")]
+        sides = tie["sides"]
         if sides:
             for side in sides:
                 add(side, tie["cls"], f"{tie['kind']}: {tie['label']}")
@@ -387,12 +429,21 @@ def routes(state: State) -> list[Route]:
             return problem(request, 404, f"nothing in the graph is called {key!r}")
         lang = lang_of(request)
         known, store = names(state), authored(state)
+        view = View(known, store, iri, lang)
+        # what points here, once per node and language, so that each page of a hub's ties is
+        # cut from the same list; checked before anything is cached under the page's number
+        found = state.cached(("incoming", iri, lang), view.incoming)
+        try:
+            number = paging.requested(request)
+            shown, pager = paging.cut(found[0], number, request)
+        except paging.BadPage as bad:
+            return problem(request, bad.status, bad.message)
 
         def make() -> str:
-            view = View(known, store, iri, lang).build(key, embedded_jsonld(state.store, iri))
-            return render("entity.html", lang, e=view, switch=switch_url(request, lang))
+            built = view.build(key, embedded_jsonld(state.store, iri), found, shown, pager)
+            return render("entity.html", lang, e=built, switch=switch_url(request, lang, keep=("p",)))
 
-        return cacheable(request, state, ("page", iri, lang), make, "text/html; charset=utf-8")
+        return cacheable(request, state, ("page", iri, lang, number), make, "text/html; charset=utf-8")
 
     return [
         Route("/id/{slug}", entity_iri, name="entity-iri"),

@@ -28,6 +28,7 @@ from .. import __version__
 from ..build import build_store
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..terms import PREFIXES
+from . import paging
 from .negotiation import choose, not_modified
 from .render import environment
 from .state import State
@@ -70,6 +71,8 @@ TEXT = {
         "browse": "Browse by kind", "query": "Query with SPARQL (named queries)", "ontology": "The ontology, its shapes and queries",
         "download": "Download the dataset", "sparql": "SPARQL endpoint", "count_line": "{entities} entities, {ties} ties and figures, {triples} triples",
         "instances": "instances", "subclass_of": "a kind of",
+        "previous": "previous", "next": "next", "of": "of", "pages": "Pages", "and_more": "and {n} more",
+        "as_query": "all of them, as a SPARQL query",
     },
     "fr": {
         "search": "Chercher", "search_placeholder": "Chercher des organisations, liens, lieux…",
@@ -89,6 +92,8 @@ TEXT = {
         "browse": "Parcourir par type", "query": "Interroger en SPARQL (requêtes nommées)", "ontology": "L'ontologie, ses formes et ses requêtes",
         "download": "Télécharger le jeu de données", "sparql": "Point d'accès SPARQL", "count_line": "{entities} entités, {ties} liens et chiffres, {triples} triplets",
         "instances": "instances", "subclass_of": "un type de",
+        "previous": "précédents", "next": "suivants", "of": "sur", "pages": "Pages", "and_more": "et {n} de plus",
+        "as_query": "tous, en requête SPARQL",
     },
 }
 
@@ -373,17 +378,29 @@ def _kinds(state: State):
         if cls not in known.classes:
             return problem(request, 404, f"no kind of entity is called {request.path_params['name']!r}")
 
+        def sorted_members() -> list[str]:
+            members = [i for i in known.instances.get(cls, []) if i.startswith((ENTITY_NS, VOCAB_NS))]
+            return sorted(members, key=lambda i: fold(known.label(i, lang)))
+
+        # the order once per kind and language; the page number is checked before anything is
+        # cached under it
+        ordered = state.cached(("members", cls, lang), sorted_members)
+        try:
+            number = paging.requested(request)
+            shown, pager = paging.cut(ordered, number, request)
+        except paging.BadPage as bad:
+            return problem(request, bad.status, bad.message)
+
         def make() -> str:
             members = [{"label": known.label(i, lang), "acronym": known.acronym(i, lang),
-                        "kind": known.kind_label(i, lang), "href": page_url(i, lang)}
-                       for i in known.instances.get(cls, []) if i.startswith((ENTITY_NS, VOCAB_NS))]
-            members.sort(key=lambda m: fold(m["label"]))
+                        "kind": known.kind_label(i, lang), "href": page_url(i, lang)} for i in shown]
             supers = [{"label": known.label(u, lang), "href": with_lang("/kinds/" + local_name(u), lang)}
                       for u in sorted(known.supers.get(cls, ())) if u in known.classes]
-            return render("kind.html", lang, name=local_name(cls), label=known.label(cls, lang),
-                          doc=page_url(cls, lang), members=members, supers=supers, switch=switch_url(request, lang))
+            return render("kind.html", lang, name=local_name(cls), label=known.label(cls, lang), total=len(ordered),
+                          pager=pager, doc=page_url(cls, lang), members=members, supers=supers,
+                          switch=switch_url(request, lang, keep=("p",)))
 
-        return cacheable(request, state, ("kind", cls, lang), make, "text/html; charset=utf-8")
+        return cacheable(request, state, ("kind", cls, lang, number), make, "text/html; charset=utf-8")
 
     return kinds, kind
 

@@ -1,0 +1,68 @@
+"""Long lists on the HTML pages, shown PER_PAGE items at a time: ``?p=N`` picks the page.
+
+A hub of a large graph (ICOM at a million triples) takes part in thousands of ties; one page
+listing them all weighs megabytes. The first page carries no parameter, so every list keeps
+one canonical address, and a page past the end is a 404 rather than an empty list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+
+PER_PAGE = 100
+
+
+class BadPage(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where the shown items sit in the whole list, and the links to the pages beside."""
+
+    page: int
+    pages: int
+    first: int  # 1-based number of the first item shown
+    last: int
+    total: int
+    previous: str | None
+    next: str | None
+
+
+def requested(request: Request) -> int:
+    """The page number asked for: 1 when ``p`` is absent, else a positive integer."""
+    values = request.query_params.getlist("p")
+    if not values:
+        return 1
+    if len(values) > 1:
+        raise BadPage(400, "'p' given more than once")
+    if not values[0].isdigit() or int(values[0]) < 1:
+        raise BadPage(400, f"p={values[0]!r}: the page number is a whole number from 1")
+    return int(values[0])
+
+
+def url_of(request: Request, page: int) -> str:
+    """This address at ``page``, keeping the other parameters (the language, a search)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "p"]
+    if page > 1:
+        params.append(("p", str(page)))
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def cut(items: list, page: int, request: Request) -> tuple[list, Pager | None]:
+    """The items of ``page``, and a pager (None when everything fits on one page)."""
+    pages = max(1, -(-len(items) // PER_PAGE))
+    if page > pages:
+        raise BadPage(404, f"p={page}: there {'is' if pages == 1 else 'are'} only {pages} page{'s' * (pages > 1)}")
+    if pages == 1:
+        return items, None
+    start = (page - 1) * PER_PAGE
+    shown = items[start:start + PER_PAGE]
+    return shown, Pager(page, pages, start + 1, start + len(shown), len(items),
+                        url_of(request, page - 1) if page > 1 else None,
+                        url_of(request, page + 1) if page < pages else None)

@@ -1,0 +1,183 @@
+"""Long lists on the HTML pages (the ties of a hub, the members of a kind, what points at a node,
+the statements citing a source) come a hundred at a time, with links between the pages and a
+query for the whole of a list."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.parse
+
+import pytest
+from starlette.testclient import TestClient
+
+from heritage_kg.build import build_store
+from heritage_kg.project import Project
+from heritage_kg.server.app import create_app
+from heritage_kg.server.entity import DIAGRAM_LIMIT
+from heritage_kg.server.paging import PER_PAGE
+
+from .conftest import ROOT
+
+ID = "https://w3id.org/heritage-kg/id/"
+#: Added to a copy of the project: ties enough for three pages, units and citations beyond one.
+AGREEMENTS, UNITS = 2 * PER_PAGE + 37, PER_PAGE + 30
+
+
+def _added() -> str:
+    lines = ["@prefix hkg: <https://w3id.org/heritage-kg/ontology#> .",
+             "@prefix kg: <https://w3id.org/heritage-kg/id/> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."]
+    for n in range(AGREEMENTS):
+        lines.append(f'kg:paging-agreement-{n:03d} a hkg:Agreement ; hkg:party kg:icom, kg:unesco ; '
+                     f'rdfs:label "Paging agreement {n:03d}"@en ; hkg:startDate "{1900 + n % 120}"^^xsd:gYear ; '
+                     f'hkg:evidence [ a hkg:Evidence ; hkg:source kg:source-seed-002 ; hkg:line {n + 1} ; '
+                     f'hkg:keyPhrase "paging {n}"@en ] .')
+    for n in range(UNITS):
+        lines.append(f'kg:paging-unit-{n:03d} a hkg:NationalCommittee ; hkg:unitOf kg:icom ; '
+                     f'rdfs:label "Paging unit {n:03d}"@en .')
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    root = tmp_path_factory.mktemp("paging")
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "data" / "paging.ttl").write_text(_added(), encoding="utf-8")
+    project = Project(root)
+    with TestClient(create_app(project)) as client:
+        yield client, build_store(project, materialised=False)
+
+
+def page(client, url: str) -> str:
+    response = client.get(url, headers={"accept": "text/html"})
+    assert response.status_code == 200, (url, response.text[:200])
+    return response.text
+
+
+def tie_links(html: str) -> list[str]:
+    section = html[html.index('<section id="ties">'):]
+    section = section[:section.index("</section>")]
+    return re.findall(r'<tr class="tie-[a-z]+">\s*<td>.*?</td>\s*<td><a href="([^"]+)"', section, re.S)
+
+
+def pager_links(html: str) -> dict[str, str]:
+    return {rel: link.replace("&amp;", "&") for rel, link in re.findall(r'<a rel="(prev|next)" href="([^"]+)"', html)}
+
+
+def icom_ties(store) -> set[str]:
+    rows = store.query(f"""PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?tie WHERE {{ ?tie ?p <{ID}icom> ; a/rdfs:subClassOf* ?c .
+                                      VALUES ?c {{ hkg:Relationship hkg:Observation }} }}""")
+    return {"/page/" + row["tie"].value[len(ID):] for row in rows}
+
+
+def test_a_hub_lists_its_ties_a_page_at_a_time(big):
+    client, store = big
+    expected = icom_ties(store)
+    assert len(expected) > 2 * PER_PAGE
+    seen, url, pages = [], "/page/icom", 0
+    while url:
+        html = page(client, url)
+        links = tie_links(html)
+        assert len(links) == min(PER_PAGE, len(expected) - len(seen))
+        first = len(seen) + 1
+        seen += links
+        pages += 1
+        assert f'<span class="count">{len(expected)}</span>' in html
+        assert f"{first:,}–{len(seen):,} of {len(expected):,}" in html
+        moves = pager_links(html)
+        assert ("prev" in moves) == (pages > 1)
+        url = moves.get("next")
+        if url:
+            assert url == f"/page/icom?p={pages + 1}"
+    assert pages == -(-len(expected) // PER_PAGE)
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+    # the pages follow one order: by date, so that the added agreements run from 1900 on
+    added = [link for link in seen if link.startswith("/page/paging-agreement-")]
+    years = [1900 + int(link[-3:]) % 120 for link in added]
+    assert years == sorted(years)
+
+
+def test_every_page_draws_the_same_neighbourhood(big):
+    client, _ = big
+    drawings = []
+    for url in ("/page/icom", "/page/icom?p=2", "/page/icom?p=3"):
+        html = page(client, url)
+        drawings.append(html[html.index('<section id="neighbourhood">'):].split("</section>")[0])
+    # drawn from all the ties: pages 2 and 3 alone hold only the added agreements, whose one
+    # other side is UNESCO, and would draw other neighbours than page 1
+    assert drawings[0] == drawings[1] == drawings[2]
+    assert drawings[0].count('<a href="/page/') == DIAGRAM_LIMIT
+
+
+def test_pages_keep_the_language(big):
+    client, _ = big
+    html = page(client, "/page/icom?lang=fr&p=2")
+    assert pager_links(html) == {"prev": "/page/icom?lang=fr", "next": "/page/icom?lang=fr&p=3"}
+    assert 'href="/page/icom?p=2"' in html  # the switch to English keeps the page
+    assert "précédents" in html and " sur " in html
+
+
+@pytest.mark.parametrize("query, status", [("p=0", 400), ("p=x", 400), ("p=-1", 400), ("p=1&p=2", 400),
+                                           ("p=4", 404), ("p=99999999999", 404)])
+def test_bad_page_numbers(big, query, status):
+    client, _ = big
+    for url in (f"/page/icom?{query}", f"/kinds/Agreement?{query}"):
+        response = client.get(url, headers={"accept": "text/plain"})
+        assert response.status_code == status, url
+        assert len(response.text.strip().splitlines()) == 1 and "p" in response.text
+
+
+def test_a_short_list_has_no_pager(big):
+    client, _ = big
+    html = page(client, "/page/aliph")
+    assert 'class="pager"' not in html
+    assert client.get("/page/aliph?p=2", headers={"accept": "text/plain"}).status_code == 404
+
+
+def test_pointing_values_show_one_page_and_a_query_for_all(big):
+    client, _ = big
+    html = page(client, "/page/icom")
+    section = html[html.index('<section id="pointing">'):].split("</section>")[0]
+    row = next(r for r in section.split("<tr>") if "paging-unit-" in r)
+    assert row.count('<a href="/page/') == PER_PAGE
+    more = re.search(r'<p class="more muted">and ([\d,]+) more · <a href="([^"]+)">', row)
+    assert more is not None
+    link = more[2].replace("&amp;", "&")
+    text = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["query"][0]
+    answer = client.get("/sparql", params={"query": text}, headers={"accept": "application/sparql-results+json"})
+    assert answer.status_code == 200
+    nodes = [b["node"]["value"] for b in answer.json()["results"]["bindings"]]
+    units = [n for n in nodes if n.startswith(ID + "paging-unit-")]
+    assert len(units) == UNITS
+    assert int(more[1].replace(",", "")) == len(nodes) - PER_PAGE
+    assert page(client, link).count("<form") >= 1  # the query page opens with the query
+
+
+def test_citations_show_one_page_and_a_query_for_all(big):
+    client, store = big
+    cited = len(list(store.query(f"""SELECT ?e WHERE {{ ?e <https://w3id.org/heritage-kg/ontology#source>
+                                                    <{ID}source-seed-002> }}""")))
+    html = page(client, "/page/source-seed-002")
+    section = html[html.index('<section id="citations">'):].split("</section>")[0]
+    assert f'<span class="count">{cited}</span>' in section
+    assert section.count("<li>") == PER_PAGE
+    assert f"and {cited - PER_PAGE:,} more" in section
+
+
+def test_a_kind_lists_its_members_a_page_at_a_time(big):
+    client, store = big
+    total = len(list(store.query(f"""SELECT DISTINCT ?a WHERE {{
+        ?a a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <https://w3id.org/heritage-kg/ontology#Agreement>
+        FILTER STRSTARTS(STR(?a), "{ID}") }}""")))
+    names, url = [], "/kinds/Agreement"
+    while url:
+        html = page(client, url)
+        names += re.findall(r'<tr><td><a href="/page/([^"]+)">', html)
+        assert f'<span class="count">{total}</span>' in html
+        url = pager_links(html).get("next")
+    assert len(names) == len(set(names)) == total
