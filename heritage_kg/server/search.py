@@ -12,6 +12,7 @@ last; then shorter names first.
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 
 from starlette.requests import Request
@@ -54,6 +55,7 @@ class SearchIndex:
         # not a Python loop over the entries: a million-triple graph has some 100,000 names
         self._blob = "\x00".join(text for text, _ in self.entries)
         self._starts = list(itertools.accumulate((len(text) + 1 for text, _ in self.entries[:-1]), initial=0))
+        self._orders: dict[tuple[str, str], tuple] = {}
 
     def _candidates(self, word: str):
         """The entries whose text contains ``word``, each once, in index order."""
@@ -101,9 +103,18 @@ class SearchIndex:
             if rank is not None and rank < best.get(iri, 99):
                 best[iri] = rank
         known = self.known
-        order = sorted(best, key=lambda i: (best[i], self.tier[i], len(known.label(i, lang)), fold(known.label(i, lang)), i))
+        order = heapq.nsmallest(limit, best, key=lambda i: (best[i], *self._order(i, lang)))
         return [{"iri": i, "label": known.label(i, lang), "kind": known.kind_label(i, lang) or self.scheme_of(i, lang),
-                 "page": page_url(i, lang), "acronym": known.acronym(i, lang)} for i in order[:limit]]
+                 "page": page_url(i, lang), "acronym": known.acronym(i, lang)} for i in order]
+
+    def _order(self, iri: str, lang: str) -> tuple:
+        """Where ``iri`` comes among names of the same rank, worked out once per name and
+        language: a common word matches thousands of names in a large graph."""
+        key = self._orders.get((iri, lang))
+        if key is None:
+            label = self.known.label(iri, lang)
+            key = self._orders[(iri, lang)] = (self.tier[iri], len(label), fold(label), iri)
+        return key
 
 
 def _starts(text: str, query: str):
