@@ -112,9 +112,14 @@ def validate_published(engine, source: str, shape_files: list[Path], check_files
             report.skipped[check.name] = "it checks the files as written, not the published graph"
         else:
             checks.append(check)
-    findings = [_finding(r, store) for r in shacl_results(engine, list(shapes.all_triples()))]
-    findings += _checks(engine, checks, store)
-    _place(report, findings, SourceMap.of_files(sources) if sources else SourceMap())
+    # as in `validate`: the file:line scan, the shapes and the checks side by side (Oxigraph, and
+    # the server behind an endpoint, work while Python scans the files)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        positions = pool.submit(SourceMap.of_files, sources) if sources else None
+        shacl = pool.submit(shacl_results, engine, list(shapes.all_triples()))
+        checked = pool.submit(_checks, engine, checks, store)
+        findings = [_finding(r, store) for r in shacl.result()] + checked.result()
+        _place(report, findings, positions.result() if positions else SourceMap())
     return report
 
 
