@@ -71,6 +71,8 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
             manifest = cls(**{name: data[name] for name, spec in cls.__dataclass_fields__.items()
                               if name in data or spec.default is dataclasses.MISSING})
+            if manifest.dump is not None and not _is_dump_record(manifest.dump):
+                raise ValueError(f"not a record of {DUMP}")
         except OSError as error:
             raise UsageError(f"{folder}: cannot read {MANIFEST}: {error.strerror or error}") from None
         except (ValueError, KeyError, TypeError):
@@ -184,6 +186,11 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
     return manifest
 
 
+def _is_dump_record(record) -> bool:
+    return (isinstance(record, dict) and record.get("file") == DUMP and isinstance(record.get("sha256"), str)
+            and isinstance(record.get("triples"), int))
+
+
 def _write(store: ox.Store, memory: ox.Store) -> None:
     store.bulk_extend(memory)
     store.optimize()
@@ -195,9 +202,9 @@ def dump_file(folder: Path, manifest: Manifest) -> Path | None:
     the export was kept there."""
     if manifest.dump is None:
         return None
-    path = Path(folder) / manifest.dump["file"]
+    path = Path(folder) / DUMP
     if not path.is_file():
-        raise UsageError(f"{folder}: {manifest.dump['file']} is missing; rebuild with 'heritage-kg load --store {folder} --force'")
+        raise UsageError(f"{folder}: {DUMP} is missing; rebuild with 'heritage-kg load --store {folder} --force'")
     return path
 
 

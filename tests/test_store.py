@@ -232,8 +232,8 @@ def test_load_bad_target(tmp_path, make):
 @pytest.mark.parametrize("command", [("query", "founders"), ("export",), ("stats",), ("graph", "--format", "dot"),
                                      ("serve", "--port", "0"), ("publish", "--endpoint", "http://127.0.0.1:9/store")],
                          ids=lambda c: c[0])
-@pytest.mark.parametrize("kind", ["missing", "file", "not-a-store", "damaged-manifest"])
-def test_bad_store_is_a_usage_error(tmp_path, command, kind):
+@pytest.mark.parametrize("kind", ["missing", "file", "not-a-store", "damaged-manifest", "foreign-dump"])
+def test_bad_store_is_a_usage_error(tmp_path, command, kind, disk):
     folder = tmp_path / "s"
     if kind == "file":
         folder.write_text("x", encoding="utf-8")
@@ -242,6 +242,11 @@ def test_bad_store_is_a_usage_error(tmp_path, command, kind):
     elif kind == "damaged-manifest":
         folder.mkdir()
         (folder / MANIFEST).write_text("{not json", encoding="utf-8")
+    elif kind == "foreign-dump":  # the manifest names a file outside the store as its export
+        shutil.copytree(disk, folder)
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest["dump"]["file"] = "../../etc/passwd"
+        (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     message = one_line_error(invoke(*command, "--store", str(folder)), 2)
     assert message.startswith(f"Error: {folder}: ")
 
