@@ -116,9 +116,13 @@ def test_every_page_draws_the_same_neighbourhood(big):
 
 def test_pages_keep_the_language(big):
     client, _ = big
-    html = page(client, "/page/icom?lang=fr&p=2")
+    html = page(client, "/page/icom?lang=fr&p=2&utm_source=x")
+    # the page is cached, so its links keep only the language, not what this client added
     assert pager_links(html) == {"prev": "/page/icom?lang=fr", "next": "/page/icom?lang=fr&p=3"}
     assert 'href="/page/icom?p=2"' in html  # the switch to English keeps the page
+    # an unknown language is English, with English links (a page rendered first here)
+    assert pager_links(page(client, "/kinds/Agreement?lang=xx&p=2&utm_source=x")) == {
+        "prev": "/kinds/Agreement", "next": "/kinds/Agreement?p=3"}
     assert "précédents" in html and " sur " in html
 
 

@@ -47,8 +47,9 @@ def requested(request: Request) -> int:
 
 
 def url_of(request: Request, page: int) -> str:
-    """This address at ``page``, keeping the other parameters (the language, a search)."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "p"]
+    """This address at ``page``, in the page's language. No other parameter is kept: the page
+    is cached, and its links must not carry what one client happened to add."""
+    params = [("lang", "fr")] if request.query_params.get("lang") == "fr" else []
     if page > 1:
         params.append(("p", str(page)))
     return request.url.path + ("?" + urlencode(params) if params else "")
