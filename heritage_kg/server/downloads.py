@@ -66,7 +66,7 @@ async def index(request: Request) -> Response:
     template = environment().get_template("download.html")
     formats = [{"name": name, "media_type": spec.media_type, "href": f"/download/heritage-kg{spec.suffix}"}
                for name, spec in RDF_FORMATS.items()]
-    return HTMLResponse(template.render(lang=lang, formats=formats, triples=len(state.store)))
+    return HTMLResponse(template.render(lang=lang, formats=formats, triples=state.triples))
 
 
 async def void(request: Request) -> Response:

@@ -307,7 +307,7 @@ def _home(state: State):
     async def home(request: Request) -> Response:
         lang = lang_of(request)
         known = names(state)
-        triples = len(state.store)
+        triples = state.triples
 
         def make() -> str:
             entities = sum(1 for i in known.subjects if i.startswith(ENTITY_NS) and i in known.types)
@@ -410,7 +410,7 @@ def routes(state: State) -> list[Route]:
     from . import entity, ontologydoc, search
 
     # what every page needs (~0.2 s), made with the app rather than on its first request
-    names(state), authored(state), search.index(state), state.data_version
+    names(state), authored(state), search.index(state), state.data_version, state.triples
     kinds, kind = _kinds(state)
     return [
         Route("/", _home(state), name="home"),

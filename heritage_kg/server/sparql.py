@@ -100,7 +100,7 @@ def _service_description(state: State, request: Request) -> Response:
         ox.Triple(node, n(sd + "defaultDataset"), dataset),
         ox.Triple(dataset, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(sd + "Dataset")),
         ox.Triple(dataset, n(sd + "defaultGraph"), default),
-        ox.Triple(default, n("http://rdfs.org/ns/void#triples"), ox.Literal(str(len(state.store)), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))),
+        ox.Triple(default, n("http://rdfs.org/ns/void#triples"), ox.Literal(str(state.triples), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))),
         ox.Triple(node, n("http://rdfs.org/ns/void#sparqlEndpoint"), node),
     ]
     if state.store_dir is None:  # the in-memory workers also hold the graph under its name

@@ -62,6 +62,12 @@ class State:
             return value
 
     @property
+    def triples(self) -> int:
+        """How many triples are published, counted once per process (at a million triples, a
+        count takes half a second, too long for every view of the home page)."""
+        return self.cached("triples", lambda: len(self.store))
+
+    @property
     def data_version(self) -> str:
         """A short hash of the published triples, used in ETags. An on-disk store is identified by
         its manifest's hash of the files it was built from, without reading a triple."""
