@@ -37,6 +37,8 @@ def _added() -> str:
     for n in range(UNITS):
         lines.append(f'kg:paging-unit-{n:03d} a hkg:NationalCommittee ; hkg:unitOf kg:icom ; '
                      f'rdfs:label "Paging unit {n:03d}"@en .')
+        lines.append(f'kg:paging-organisation-{n:03d} a hkg:NonGovernmentalOrganisation ; '
+                     f'rdfs:label "Paging organisation {n:03d}"@en .')
     return "\n".join(lines) + "\n"
 
 
@@ -185,3 +187,16 @@ def test_a_kind_lists_its_members_a_page_at_a_time(big):
         assert f'<span class="count">{total}</span>' in html
         url = pager_links(html).get("next")
     assert len(names) == len(set(names)) == total
+
+
+def test_the_home_page_lists_the_first_organisations_and_links_to_all(big):
+    client, store = big
+    total = len(list(store.query("""SELECT DISTINCT ?o WHERE {
+        ?o a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <https://w3id.org/heritage-kg/ontology#Organisation>
+        FILTER STRSTARTS(STR(?o), "https://w3id.org/heritage-kg/id/") }""")))
+    assert total > PER_PAGE
+    html = page(client, "/")
+    listed = html[html.index('<ul class="columns">'):].split("</ul>")[0]
+    assert listed.count("<li>") == PER_PAGE
+    assert f'and {total - PER_PAGE:,} more · <a href="/kinds/Organisation">' in html
+    assert f'<span class="count">{total}</span>' in page(client, "/kinds/Organisation")

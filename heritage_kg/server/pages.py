@@ -313,8 +313,10 @@ def _home(state: State):
             entities = sum(1 for i in known.subjects if i.startswith(ENTITY_NS) and i in known.types)
             ties = sum(1 for i in known.subjects if i.startswith(ENTITY_NS) and known.is_a(i, STATEMENT_CLASSES))
             counts = TEXT[lang]["count_line"].format(entities=entities, ties=ties, triples=triples)
+            featured = _featured(known, lang)
             return render("home.html", lang, counts=counts, switch=switch_url(request, lang),
-                          featured=_featured(known, lang))
+                          featured=featured[:paging.PER_PAGE], more=len(featured) - paging.PER_PAGE,
+                          all_href=with_lang("/kinds/Organisation", lang))
 
         return cacheable(request, state, ("home", lang), make, "text/html; charset=utf-8")
 
@@ -322,7 +324,8 @@ def _home(state: State):
 
 
 def _featured(known: Names, lang: str) -> list[dict]:
-    """The international organisations, as a first list of links on the home page."""
+    """The organisations, as a first list of links on the home page (its first hundred; a large
+    graph has thousands, listed a page at a time at /kinds/Organisation)."""
     cls = ONTOLOGY_NS + "Organisation"
     return [{"label": known.label(i, lang), "acronym": known.acronym(i, lang), "href": page_url(i, lang)}
             for i in known.instances.get(cls, []) if i.startswith(ENTITY_NS)]
