@@ -129,7 +129,8 @@ def test_pages_keep_the_language(big):
 
 
 @pytest.mark.parametrize("query, status", [("p=0", 400), ("p=x", 400), ("p=-1", 400), ("p=1&p=2", 400),
-                                           ("p=4", 404), ("p=99999999999", 404)])
+                                           ("p=4", 404), ("p=99999999999", 404), ("p=" + "9" * 5000, 404),
+                                           ("p=%EF%BC%92", 400)])
 def test_bad_page_numbers(big, query, status):
     client, _ = big
     for url in (f"/page/icom?{query}", f"/kinds/Agreement?{query}"):

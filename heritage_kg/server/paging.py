@@ -41,9 +41,12 @@ def requested(request: Request) -> int:
         return 1
     if len(values) > 1:
         raise BadPage(400, "'p' given more than once")
-    if not values[0].isdigit() or int(values[0]) < 1:
-        raise BadPage(400, f"p={values[0]!r}: the page number is a whole number from 1")
-    return int(values[0])
+    text = values[0]
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or not digits:
+        raise BadPage(400, f"p={text[:20]!r}: the page number is a whole number from 1")
+    # a number too long to read (Python refuses integers of thousands of digits) is past the end
+    return int(digits) if len(digits) <= 12 else 10**12
 
 
 def url_of(request: Request, page: int) -> str:
