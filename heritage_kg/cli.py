@@ -339,7 +339,8 @@ def load(ctx, store_dir, force):
 
     Parses ontology/ and data/ strictly, adds the standard-vocabulary triples, and records the
     triple count and a hash of the sources in DIR/heritage-kg-store.json, so that a store older
-    than the data is flagged. A failed load leaves DIR as it was.
+    than the data is flagged. It also writes the N-Triples export, DIR/export.nt, which export,
+    publish and serve then hand out as it is. A failed load leaves DIR as it was.
 
     \b
     Example:

@@ -87,7 +87,7 @@ def test_serve_from_the_store(disk, store):
 
 
 def test_store_keeps_the_ntriples_export(disk):
-    exported = CliRunner().invoke(cli, ["--root", str(ROOT), "export", "--format", "nt"], catch_exceptions=False).stdout_bytes
+    exported = invoke("export", "--format", "nt").stdout_bytes
     kept = (disk / "export.nt").read_bytes()
     assert kept == exported
     manifest = json.loads((disk / MANIFEST).read_text(encoding="utf-8"))
