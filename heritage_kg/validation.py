@@ -80,18 +80,8 @@ def validate(files: list[Path], shape_files: list[Path], check_files: list[Path]
     if report.findings:
         return report
     report.triples = len(store)
-    engine = EmbeddedEngine(store)
-    # Oxigraph lets go of the GIL while it runs a query, so the file:line scan of the Turtle text
-    # (pure Python), the shapes and the checks (both SPARQL) share the cores.
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        positions = pool.submit(SourceMap.of_files, files)
-        if validator == "pyshacl":
-            shacl = pool.submit(_pyshacl, store, list(shapes.all_triples()))
-        else:
-            shacl = pool.submit(shacl_results, engine, list(shapes.all_triples()))
-        checks = pool.submit(_checks, engine, [read_query(path) for path in check_files], store)
-        findings = [_finding(r, store) for r in shacl.result()] + checks.result()
-        _place(report, findings, positions.result())
+    _run(report, EmbeddedEngine(store), store, list(shapes.all_triples()), [read_query(path) for path in check_files],
+         files, validator)
     return report
 
 
@@ -112,15 +102,25 @@ def validate_published(engine, source: str, shape_files: list[Path], check_files
             report.skipped[check.name] = "it checks the files as written, not the published graph"
         else:
             checks.append(check)
-    # as in `validate`: the file:line scan, the shapes and the checks side by side (Oxigraph, and
-    # the server behind an endpoint, work while Python scans the files)
+    _run(report, engine, store, list(shapes.all_triples()), checks, sources or [])
+    return report
+
+
+def _run(report: Report, engine, store: ox.Store | None, shape_triples: list, checks: list, sources: list[Path],
+         validator: str = "sparql") -> None:
+    """Run the shapes and the checks through ``engine``, give each finding the file:line of its
+    node in ``sources``, and add them to ``report``. Oxigraph (and the server behind an endpoint)
+    works without the GIL while a query runs, so the file:line scan of the Turtle text (pure
+    Python), the shapes and the checks share the cores."""
     with ThreadPoolExecutor(max_workers=3) as pool:
         positions = pool.submit(SourceMap.of_files, sources) if sources else None
-        shacl = pool.submit(shacl_results, engine, list(shapes.all_triples()))
+        if validator == "pyshacl":
+            shacl = pool.submit(_pyshacl, store, shape_triples)
+        else:
+            shacl = pool.submit(shacl_results, engine, shape_triples)
         checked = pool.submit(_checks, engine, checks, store)
         findings = [_finding(r, store) for r in shacl.result()] + checked.result()
         _place(report, findings, positions.result() if positions else SourceMap())
-    return report
 
 
 def shacl_results(engine, shape_triples: list) -> list[Result]:
