@@ -23,7 +23,12 @@ _BY_SUFFIX = {spec.suffix.lstrip("."): name for name, spec in RDF_FORMATS.items(
 
 def _tag(body: bytes) -> str:
     """A strong ETag from the bytes themselves."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return _tag_of(hashlib.sha256(body).hexdigest())
+
+
+def _tag_of(sha256: str) -> str:
+    """The ETag of bytes whose SHA-256 is ``sha256`` (hexadecimal)."""
+    return '"' + sha256[:32] + '"'
 
 
 def _dump(state: State, fmt: str) -> tuple[bytes, str]:
@@ -55,7 +60,7 @@ async def dump(request: Request) -> Response:
     if fmt == "nt" and state.kept_dump is not None:
         # the export an on-disk store keeps, under the ETag the same bytes made here would get
         path, sha256 = state.kept_dump
-        return _cacheable(request, path, '"' + sha256[:32] + '"', spec.media_type + charset, disposition)
+        return _cacheable(request, path, _tag_of(sha256), spec.media_type + charset, disposition)
     body, etag = _dump(state, fmt)
     return _cacheable(request, body, etag, spec.media_type + charset, disposition)
 
