@@ -286,7 +286,7 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, store_dir, ou
         from .engine import EmbeddedEngine
 
         engine = EmbeddedEngine(_published(project, store_dir))
-    result = engine.query(text, named.name)
+    result = engine.query(text, named.name, fmt)
     fmt = fmt or ("ttl" if result.kind == "graph" else "table")
     emit(render(result, fmt), output)
     if result.incomplete:

@@ -23,6 +23,14 @@ class Result:
     triples: list[ox.Triple] = field(default_factory=list)
     #: Set when the server said the answer is partial (Virtuoso's 206 or X-SQL-State).
     incomplete: str | None = None
+    #: (format, bytes): the solutions already written by Oxigraph in that format, in place of rows.
+    serialised: tuple[str, bytes] | None = None
+
+
+#: The result formats Oxigraph writes itself. At 1M triples a hub query has thousands of rows,
+#: and making them into Python objects and writing them again costs more than the query.
+_NATIVE = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+           "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
 
 
 class EmbeddedEngine:
@@ -31,20 +39,26 @@ class EmbeddedEngine:
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def query(self, text: str, name: str = "query") -> Result:
+    def query(self, text: str, name: str = "query", fmt: str | None = None) -> Result:
+        """The answer to ``text``. When ``fmt`` names a SPARQL results format, the solutions of a
+        SELECT come back written in it (``Result.serialised``) rather than as rows."""
+        # Oxigraph evaluates as the answer is read, so errors can come while reading it too
         try:
             answer = self.store.query(text)
+            if isinstance(answer, ox.QueryBoolean):
+                return Result("boolean", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                if fmt in _NATIVE:
+                    return Result("bindings", variables=variables,
+                                  serialised=(fmt, answer.serialize(format=_NATIVE[fmt])))
+                rows = [{v: s[v] for v in variables if s[v] is not None} for s in answer]
+                return Result("bindings", variables=variables, rows=rows)
+            return Result("graph", triples=list(answer))
         except SyntaxError as error:
             raise QueryError(f"{name}: SPARQL syntax error: {_sparql_message(error)}") from None
         except (OSError, RuntimeError) as error:
             raise QueryError(f"{name}: {error}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("boolean", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            rows = [{v: s[v] for v in variables if s[v] is not None} for s in answer]
-            return Result("bindings", variables=variables, rows=rows)
-        return Result("graph", triples=list(answer))
 
 
 def _sparql_message(error: SyntaxError) -> str:
@@ -61,7 +75,9 @@ class RemoteEngine:
         #: Sent as the protocol's default-graph-uri, so that queries read this named graph.
         self.default_graph = default_graph
 
-    def query(self, text: str, name: str = "query") -> Result:
+    def query(self, text: str, name: str = "query", fmt: str | None = None) -> Result:
+        """The answer to ``text``, as rows: ``fmt`` is accepted for the common interface, and
+        the rows are written in it by `results.render`."""
         from SPARQLWrapper import POST, SPARQLWrapper
 
         client = SPARQLWrapper(self.endpoint)

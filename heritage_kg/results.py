@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -22,6 +21,11 @@ def render(result: Result, fmt: str) -> str:
         from .serialise import serialise_triples
 
         return serialise_triples(result.triples, fmt)
+    if result.serialised is not None:
+        written_as, data = result.serialised
+        if written_as != fmt:
+            raise ValueError(f"the solutions were written as {written_as}, not {fmt}")
+        return data.decode("utf-8")
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise UsageError(f"--format {fmt}: not a format for {'ASK' if result.kind == 'boolean' else 'SELECT'} results")
@@ -29,7 +33,10 @@ def render(result: Result, fmt: str) -> str:
 
 
 def _plain(term) -> str:
-    return "" if term is None else term.value
+    """A term as SPARQL CSV writes it: the IRI or the literal's text, and a blank node as _:label."""
+    if term is None:
+        return ""
+    return str(term) if isinstance(term, ox.BlankNode) else term.value
 
 
 def _table(result: Result) -> str:
@@ -92,14 +99,18 @@ def _json_term(term) -> dict:
 
 
 def _json(result: Result) -> str:
+    # Compact, as Oxigraph writes it: the same bytes from every engine, and json's fast encoder,
+    # which it does not use when asked to indent
     if result.kind == "boolean":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2) + "\n"
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, separators=(",", ":"))
     body = {"head": {"vars": result.variables},
             "results": {"bindings": [{v: _json_term(t) for v, t in row.items()} for row in result.rows]}}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 def _xml_term(term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -112,6 +123,8 @@ def _xml_term(term) -> str:
 
 
 def _xml(result: Result) -> str:
+    from xml.sax.saxutils import quoteattr
+
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
     if result.kind == "boolean":
         out += ["  </head>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
