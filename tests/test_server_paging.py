@@ -201,3 +201,45 @@ def test_the_home_page_lists_the_first_organisations_and_links_to_all(big):
     assert listed.count("<li>") == PER_PAGE
     assert f'and {total - PER_PAGE:,} more · <a href="/kinds/Organisation">' in html
     assert f'<span class="count">{total}</span>' in page(client, "/kinds/Organisation")
+
+
+def test_start_up_works_out_the_ties_of_hubs_and_keeps_no_others(big):
+    client, _ = big
+    with TestClient(create_app(client.app.state.hkg.project)) as fresh:
+        state = fresh.app.state.hkg
+        kept = lambda: {key[1:] for key in state._cache if isinstance(key, tuple) and key[0] == "incoming"}
+        # before any request: the two nodes with more than a page of ties, and nothing else
+        assert kept() == {(ID + "icom", "en"), (ID + "unesco", "en")}
+        page(fresh, "/page/aliph")  # one page of ties: made with the page, not kept
+        page(fresh, "/page/icom?lang=fr")
+        assert kept() == {(ID + "icom", "en"), (ID + "unesco", "en"), (ID + "icom", "fr")}
+
+
+def test_a_page_being_made_does_not_hold_up_the_others(big, monkeypatch):
+    import threading
+
+    from heritage_kg.server.entity import View
+
+    client, _ = big
+    entered, release, order = threading.Event(), threading.Event(), []
+    original = View.incoming
+
+    def slow(view):
+        if view.iri == ID + "paging-unit-007":
+            entered.set()
+            release.wait(10)
+            order.append("slow page")
+        return original(view)
+
+    monkeypatch.setattr(View, "incoming", slow)
+    held = threading.Thread(target=page, args=(client, "/page/paging-unit-007"))
+    held.start()
+    try:
+        assert entered.wait(10)
+        page(client, "/page/paging-unit-008")
+        order.append("other page")
+    finally:
+        release.set()
+        held.join(10)
+    # had the slow page held the event loop, the other would have waited until it was released
+    assert order == ["other page", "slow page"]

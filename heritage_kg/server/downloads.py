@@ -49,7 +49,7 @@ def _cacheable(request: Request, body: bytes | Path, etag: str, media: str, extr
     return Response(body, headers={**headers, "Content-Type": media})
 
 
-async def dump(request: Request) -> Response:
+def dump(request: Request) -> Response:
     state: State = request.app.state.hkg
     fmt = _BY_SUFFIX.get(request.path_params["suffix"])
     if fmt is None:
@@ -65,7 +65,7 @@ async def dump(request: Request) -> Response:
     return _cacheable(request, body, etag, spec.media_type + charset, disposition)
 
 
-async def index(request: Request) -> Response:
+def index(request: Request) -> Response:
     state: State = request.app.state.hkg
     lang = "fr" if request.query_params.get("lang") == "fr" else "en"
     template = environment().get_template("download.html")
@@ -74,7 +74,7 @@ async def index(request: Request) -> Response:
     return HTMLResponse(template.render(lang=lang, formats=formats, triples=state.triples))
 
 
-async def void(request: Request) -> Response:
+def void(request: Request) -> Response:
     state: State = request.app.state.hkg
     offers = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt", "application/rdf+xml": "xml"}
     media = choose(request.headers.get("accept"), list(offers))

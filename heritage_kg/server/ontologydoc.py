@@ -255,7 +255,7 @@ def routes(state: State) -> list[Route]:
             headers["Content-Location"] = "/ontology" + suffix
         return cacheable(request, state, ("ontology", spec.name), make, f"{spec.media_type}; charset=utf-8", headers)
 
-    async def negotiated(request: Request) -> Response:
+    def negotiated(request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), list(OFFERS))
         if chosen is None:
             return problem(request, 406, "cannot answer in any type you accept; available: " + ", ".join(OFFERS),
@@ -263,7 +263,7 @@ def routes(state: State) -> list[Route]:
         target = OFFERS[chosen]
         return html(request) if target == "html" else rdf(request, target, located=True)
 
-    async def suffixed(request: Request) -> Response:
+    def suffixed(request: Request) -> Response:
         suffix = "." + request.path_params["ext"]
         if suffix == ".html":
             return html(request)

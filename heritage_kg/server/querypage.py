@@ -176,7 +176,7 @@ class QueryPage:
 
     # -- HTML --------------------------------------------------------------------------------
 
-    async def html(self, request: Request) -> HTMLResponse:
+    def html(self, request: Request) -> HTMLResponse:
         params = request.query_params
         status, error = 200, None
         chosen: NamedQuery | None = None

@@ -130,12 +130,12 @@ def index(state: State) -> SearchIndex:
 
 
 def routes(state: State) -> list[Route]:
-    async def api(request: Request) -> Response:
+    def api(request: Request) -> Response:
         lang = lang_of(request)
         results = index(state).search(request.query_params.get("q", ""), lang)
         return JSONResponse(results, headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"})
 
-    async def page(request: Request) -> Response:
+    def page(request: Request) -> Response:
         lang = lang_of(request)
         q = request.query_params.get("q", "")[:MAX_QUERY]
         results = index(state).search(q, lang, limit=50)

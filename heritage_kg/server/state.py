@@ -43,11 +43,13 @@ class State:
 
     _key_locks: dict = field(default_factory=dict)
 
-    def cached(self, key, make):
+    def cached(self, key, make, keep=None):
         """Compute once per process: dumps, the ontology page, the search index.
 
         Each key has its own lock, held only while that value is made, so a slow value (a dump)
-        never blocks the others, and ``make`` may itself use other cached values."""
+        never blocks the others, and ``make`` may itself use other cached values. When ``keep``
+        is given, a value is kept only if ``keep(value)`` is true; otherwise it is made afresh
+        each time it is asked for."""
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
@@ -58,7 +60,10 @@ class State:
                     return self._cache[key]
             value = make()
             with self._lock:
-                self._cache[key] = value
+                if keep is None or keep(value):
+                    self._cache[key] = value
+                # whoever waits on this lock finds the value in the cache, or makes it again
+                self._key_locks.pop(key, None)
             return value
 
     @property
