@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .errors import EndpointError, QueryError
+from .formats import RESULT_FORMATS
 from .queries import query_form
 
 
@@ -26,11 +27,6 @@ class Result:
     #: (format, bytes): the solutions already written by Oxigraph in that format, in place of rows.
     serialised: tuple[str, bytes] | None = None
 
-
-#: The result formats Oxigraph writes itself. At 1M triples a hub query has thousands of rows,
-#: and making them into Python objects and writing them again costs more than the query.
-_NATIVE = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-           "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
 
 
 class EmbeddedEngine:
@@ -49,9 +45,12 @@ class EmbeddedEngine:
                 return Result("boolean", boolean=bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 variables = [v.value for v in answer.variables]
-                if fmt in _NATIVE:
-                    return Result("bindings", variables=variables,
-                                  serialised=(fmt, answer.serialize(format=_NATIVE[fmt])))
+                # At 1M triples a hub query has thousands of rows: making them into Python
+                # objects and writing them again cost more than the query
+                written_by = RESULT_FORMATS[fmt].oxigraph if fmt in RESULT_FORMATS else None
+                if written_by:
+                    data = answer.serialize(format=getattr(ox.QueryResultsFormat, written_by))
+                    return Result("bindings", variables=variables, serialised=(fmt, data))
                 rows = [{v: s[v] for v in variables if s[v] is not None} for s in answer]
                 return Result("bindings", variables=variables, rows=rows)
             return Result("graph", triples=list(answer))

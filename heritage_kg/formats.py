@@ -33,16 +33,18 @@ class ResultFormat:
     name: str
     media_type: str
     suffix: str
+    #: The name of the format in pyoxigraph's QueryResultsFormat, for those Oxigraph writes.
+    oxigraph: str | None = None
 
 
 RESULT_FORMATS: dict[str, ResultFormat] = {
     f.name: f
     for f in (
         ResultFormat("table", "text/plain", ".txt"),
-        ResultFormat("csv", "text/csv", ".csv"),
-        ResultFormat("tsv", "text/tab-separated-values", ".tsv"),
-        ResultFormat("json", "application/sparql-results+json", ".srj"),
-        ResultFormat("xml", "application/sparql-results+xml", ".srx"),
+        ResultFormat("csv", "text/csv", ".csv", "CSV"),
+        ResultFormat("tsv", "text/tab-separated-values", ".tsv", "TSV"),
+        ResultFormat("json", "application/sparql-results+json", ".srj", "JSON"),
+        ResultFormat("xml", "application/sparql-results+xml", ".srx", "XML"),
         ResultFormat("md", "text/markdown", ".md"),
     )
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from html import escape
 
 import pyoxigraph as ox
 
@@ -23,9 +24,9 @@ def render(result: Result, fmt: str) -> str:
         return serialise_triples(result.triples, fmt)
     if result.serialised is not None:
         written_as, data = result.serialised
-        if written_as != fmt:
-            raise ValueError(f"the solutions were written as {written_as}, not {fmt}")
-        return data.decode("utf-8")
+        assert written_as == fmt, f"the solutions were written as {written_as}, not {fmt}"
+        # Oxigraph ends JSON and XML without a line feed; a terminal wants one
+        return data.decode("utf-8") + ("" if data.endswith(b"\n") else "\n")
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise UsageError(f"--format {fmt}: not a format for {'ASK' if result.kind == 'boolean' else 'SELECT'} results")
@@ -99,41 +100,43 @@ def _json_term(term) -> dict:
 
 
 def _json(result: Result) -> str:
-    # Compact, as Oxigraph writes it: the same bytes from every engine, and json's fast encoder,
-    # which it does not use when asked to indent
+    # Compact, as Oxigraph writes it (with a line feed after): the same bytes from every engine,
+    # and json's fast encoder, which it does not use when asked to indent
     if result.kind == "boolean":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, separators=(",", ":"))
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, separators=(",", ":")) + "\n"
     body = {"head": {"vars": result.variables},
             "results": {"bindings": [{v: _json_term(t) for v, t in row.items()} for row in result.rows]}}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _quoteattr(value: str) -> str:
+    """An XML attribute value in double quotes (html.escape escapes quotes too; it imports
+    faster than xml.sax.saxutils, which pulls in urllib)."""
+    return f'"{escape(value)}"'
 
 
 def _xml_term(term) -> str:
-    from xml.sax.saxutils import escape, quoteattr
-
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        return f"<literal xml:lang={_quoteattr(term.language)}>{escape(term.value)}</literal>"
     if term.datatype.value != _XSD_STRING:
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal datatype={_quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
     return f"<literal>{escape(term.value)}</literal>"
 
 
 def _xml(result: Result) -> str:
-    from xml.sax.saxutils import quoteattr
-
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
     if result.kind == "boolean":
         out += ["  </head>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
         return "\n".join(out) + "\n"
-    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+    out += [f"    <variable name={_quoteattr(v)}/>" for v in result.variables]
     out += ["  </head>", "  <results>"]
     for row in result.rows:
         out.append("    <result>")
-        out += [f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in row.items()]
+        out += [f"      <binding name={_quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in row.items()]
         out.append("    </result>")
     out += ["  </results>", "</sparql>"]
     return "\n".join(out) + "\n"

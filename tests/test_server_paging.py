@@ -232,7 +232,8 @@ def test_a_page_being_made_does_not_hold_up_the_others(big, monkeypatch):
         return original(view)
 
     monkeypatch.setattr(View, "incoming", slow)
-    held = threading.Thread(target=page, args=(client, "/page/paging-unit-007"))
+    statuses = []
+    held = threading.Thread(target=lambda: statuses.append(client.get("/page/paging-unit-007").status_code))
     held.start()
     try:
         assert entered.wait(10)
@@ -243,3 +244,20 @@ def test_a_page_being_made_does_not_hold_up_the_others(big, monkeypatch):
         held.join(10)
     # had the slow page held the event loop, the other would have waited until it was released
     assert order == ["other page", "slow page"]
+    assert not held.is_alive() and statuses == [200]
+
+
+def test_a_page_made_before_is_sent_without_working_out_its_list_again(big, monkeypatch):
+    from heritage_kg.server.entity import View
+
+    client, _ = big
+    calls = []
+    original = View.incoming
+    monkeypatch.setattr(View, "incoming", lambda view: calls.append(view.iri) or original(view))
+    first = page(client, "/page/paging-unit-011")
+    tag = client.get("/page/paging-unit-011").headers["etag"]
+    assert page(client, "/page/paging-unit-011") == first
+    assert client.get("/page/paging-unit-011", headers={"if-none-match": tag}).status_code == 304
+    assert calls == [ID + "paging-unit-011"]
+    # a page number past the end is still refused, though page 1 is kept
+    assert client.get("/page/paging-unit-011?p=2").status_code == 404

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -20,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from ..build import build_store
 from ..project import Project
 from ..store import Manifest, dump_file
-from . import downloads, entity, pages, querypage, sparql
+from . import downloads, pages, querypage, sparql
 from .security import BodySizeLimit, SecurityHeaders
 from .state import STATIC, Settings, State
 
@@ -43,17 +42,17 @@ def create_app(project: Project, settings: Settings | None = None, store: ox.Sto
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await sparql.start(state)
-        await run_in_threadpool(pages.warm, state)
-        await run_in_threadpool(entity.warm_hubs, state)
         # What start-up made lives as long as the process (at 1M triples, close to a million
         # objects). Out of the collector's sight, a full collection no longer walks all of it
         # while requests wait: that pause was 100 to 300 ms. Garbage is collected first, so
         # that none is kept for good, and all is handed back when the application stops.
         gc.collect()
         gc.freeze()
-        yield
-        gc.unfreeze()
-        sparql.shutdown(state)
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+            sparql.shutdown(state)
 
     app = Starlette(
         routes=routes,

@@ -430,11 +430,15 @@ def routes(state: State) -> list[Route]:
             return problem(request, 404, f"nothing in the graph is called {key!r}")
         lang = lang_of(request)
         view = View(names(state), authored(state), iri, lang)
-        # checked before anything is cached under the page's number
-        found = incoming(state, view)
         try:
             number = paging.requested(request)
-            shown, pager = paging.cut(found[0], number, request)
+            if state.holds(("pages", "page", iri, lang, number)):
+                # made before, when its number was checked: the list is not needed again
+                found = shown = pager = None
+            else:
+                # checked before anything is kept under the page's number
+                found = incoming(state, view)
+                shown, pager = paging.cut(found[0], number, request)
         except paging.BadPage as bad:
             return problem(request, bad.status, bad.message)
 
@@ -462,10 +466,12 @@ def incoming(state: State, view: View) -> tuple[list[dict], list[dict], list[dic
                         keep=lambda found: len(found[0]) > paging.PER_PAGE)
 
 
-#: Nodes that more than a page of subjects point at: the candidates for hubs.
+#: Entities and concepts that more than a page of named subjects point at: the candidates for
+#: hubs (the evidence citing a source is left out, as blank nodes).
 _CROWDED = f"""
 SELECT ?node WHERE {{
-  ?subject ?p ?node . FILTER(isIRI(?node) && STRSTARTS(STR(?node), "{ENTITY_NS}"))
+  ?subject ?p ?node .
+  FILTER(isIRI(?subject) && isIRI(?node) && (STRSTARTS(STR(?node), "{ENTITY_NS}") || STRSTARTS(STR(?node), "{VOCAB_NS}")))
 }}
 GROUP BY ?node HAVING (COUNT(DISTINCT ?subject) > {paging.PER_PAGE})
 """
@@ -474,7 +480,7 @@ GROUP BY ?node HAVING (COUNT(DISTINCT ?subject) > {paging.PER_PAGE})
 def warm_hubs(state: State) -> None:
     """Work out, at start-up, the English ties of the nodes with more than a page of them. At 1M
     triples a hub's first view took up to a second, and every request that came meanwhile
-    waited for the interpreter (3 s for all 36 candidates at start-up instead)."""
+    waited for the interpreter. (The French ones are worked out on their first view.)"""
     known, store = names(state), authored(state)
     for row in store.query(_CROWDED):
         incoming(state, View(known, store, row[0].value, "en"))

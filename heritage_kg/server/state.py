@@ -44,7 +44,8 @@ class State:
     _key_locks: dict = field(default_factory=dict)
 
     def cached(self, key, make, keep=None):
-        """Compute once per process: dumps, the ontology page, the search index.
+        """Compute once per process (dumps, the ontology page, the search index), or each time
+        when ``keep`` says the value is not worth keeping.
 
         Each key has its own lock, held only while that value is made, so a slow value (a dump)
         never blocks the others, and ``make`` may itself use other cached values. When ``keep``
@@ -65,6 +66,11 @@ class State:
                 # whoever waits on this lock finds the value in the cache, or makes it again
                 self._key_locks.pop(key, None)
             return value
+
+    def holds(self, key) -> bool:
+        """Whether ``key`` has a value kept."""
+        with self._lock:
+            return key in self._cache
 
     @property
     def triples(self) -> int:
