@@ -28,7 +28,6 @@ class Result:
     serialised: tuple[str, bytes] | None = None
 
 
-
 class EmbeddedEngine:
     """Queries an in-memory or on-disk Oxigraph store."""
 

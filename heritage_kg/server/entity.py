@@ -35,7 +35,7 @@ from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
 from . import paging
 from .negotiation import choose
-from .pages import (CACHE_CONTROL, LANGS, AGENT_CLASSES, STATEMENT_CLASSES, TEXT, Names, cacheable, fold,
+from .pages import (CACHE_CONTROL, LANGS, AGENT_CLASSES, STATEMENT_CLASSES, TEXT, Names, cacheable, made, fold,
                     authored, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang)
 from .render import safe_href
 from .state import State
@@ -432,7 +432,7 @@ def routes(state: State) -> list[Route]:
         view = View(names(state), authored(state), iri, lang)
         try:
             number = paging.requested(request)
-            if state.holds(("pages", "page", iri, lang, number)):
+            if made(state, ("page", iri, lang, number)):
                 # made before, when its number was checked: the list is not needed again
                 found = shown = pager = None
             else:

@@ -223,27 +223,13 @@ class Names:
     def ancestors(self, cls: str) -> set[str]:
         """Every super-class of ``cls``, however far up."""
         if cls not in self._ancestors:
-            seen: set[str] = set()
-            todo = list(self.supers.get(cls, ()))
-            while todo:
-                up = todo.pop()
-                if up not in seen:
-                    seen.add(up)
-                    todo.extend(self.supers.get(up, ()))
-            self._ancestors[cls] = seen
+            self._ancestors[cls] = _upwards(self.supers, cls)
         return self._ancestors[cls]
 
     def property_ancestors(self, p: str) -> set[str]:
         """Every super-property of ``p``, however far up."""
         if p not in self._property_ancestors:
-            seen: set[str] = set()
-            todo = list(self.super_properties.get(p, ()))
-            while todo:
-                up = todo.pop()
-                if up not in seen:
-                    seen.add(up)
-                    todo.extend(self.super_properties.get(up, ()))
-            self._property_ancestors[p] = seen
+            self._property_ancestors[p] = _upwards(self.super_properties, p)
         return self._property_ancestors[p]
 
     def kinds(self, iri: str) -> list[str]:
@@ -257,6 +243,18 @@ class Names:
 
     def kind_label(self, iri: str, lang: str = "en") -> str:
         return ", ".join(self.label(k, lang) for k in self.kinds(iri))
+
+
+def _upwards(links: dict[str, set[str]], start: str) -> set[str]:
+    """Everything reachable from ``start`` by following ``links``, however far."""
+    seen: set[str] = set()
+    todo = list(links.get(start, ()))
+    while todo:
+        up = todo.pop()
+        if up not in seen:
+            seen.add(up)
+            todo.extend(links.get(up, ()))
+    return seen
 
 
 def local_name(iri: str) -> str:
@@ -302,6 +300,11 @@ def cacheable(request: Request, state: State, key: tuple, make: Callable[[], str
         return Response(status_code=304, headers=common)
     body = state.cached(("pages",) + key, make)
     return Response(body, media_type=media_type, headers=common)
+
+
+def made(state: State, key: tuple) -> bool:
+    """Whether `cacheable` holds the document of ``key`` already."""
+    return state.holds(("pages",) + key)
 
 
 def wants_html(request: Request) -> bool:
