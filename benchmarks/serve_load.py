@@ -99,10 +99,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--root", type=Path, default=ROOT, help="The project to serve (default: this repository).")
     parser.add_argument("--store", type=Path, help="Serve this on-disk store ('heritage-kg load --store DIR').")
+    parser.add_argument("--processes", type=int, default=1, help="Page processes (`serve --processes`).")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{time.strftime('%Y-%m-%d')}; {args.clients} client threads for {args.seconds:g} s each, loopback.\n")
-    extra = ("--store", str(args.store)) if args.store else ()
+          f"{time.strftime('%Y-%m-%d')}; {args.clients} client threads for {args.seconds:g} s each, loopback; "
+          f"`serve --processes {args.processes}`.\n")
+    extra = ("--processes", str(args.processes), *(("--store", str(args.store)) if args.store else ()))
     # the server runs from the served project's folder, which need not hold this package
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
     with heritage_kg_server(args.root, "--query-timeout", "30", *extra) as base:

@@ -509,32 +509,40 @@ def coverage(ctx, output):
 @click.option("--row-cap", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Most rows a SPARQL answer carries; longer answers are cut and flagged.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Processes that evaluate SPARQL queries.")
+              help="Processes that evaluate SPARQL queries, for each page process.")
+@click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that make pages, forked after start-up so that they share its memory; "
+                   "one per core suits a large graph.")
 @_store_option
 @click.pass_context
 @handled
-def serve(ctx, host, port, query_timeout, row_cap, workers, store_dir):
+def serve(ctx, host, port, query_timeout, row_cap, workers, processes, store_dir):
     """Publish the graph: a read-only SPARQL endpoint, linked-data pages and dumps.
 
     \b
     Examples:
       heritage-kg serve --port 8000
-      heritage-kg serve --store heritage-kg.store
+      heritage-kg serve --store heritage-kg.store --processes 2
     """
-    import uvicorn
-
+    from .server import serving
     from .server.app import create_app
     from .server.state import Settings
 
     settings = Settings(query_timeout=query_timeout, row_cap=row_cap, workers=workers)
     project = _project(ctx)
-    if store_dir:
-        opened = _opened(project, store_dir)
-        app = create_app(project, settings, store=opened.store, store_dir=store_dir, manifest=opened.manifest)
-    else:
-        app = create_app(project, settings)
-    click.echo(f"serving heritage-kg on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    sock = serving.listen(host, port)
+    shown = f"[{host}]" if ":" in host else host
+
+    def make():
+        if store_dir:
+            opened = _opened(project, store_dir)
+            app = create_app(project, settings, store=opened.store, store_dir=store_dir, manifest=opened.manifest)
+        else:
+            app = create_app(project, settings)
+        click.echo(f"serving heritage-kg on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql)", err=True)
+        return app
+
+    serving.run(make, sock, processes)
 
 
 def main() -> None:

@@ -56,8 +56,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def _server(command: list[str], probe: str, port: int, log_dir: Path | None = None, **popen):
-    """Run ``command`` in its own process group, logging to a file; yield its base URL; always stop it."""
+def _server_process(command: list[str], probe: str, port: int, log_dir: Path | None = None, **popen):
+    """Run ``command`` in its own process group, logging to a file; yield its base URL and the
+    process; always stop it."""
     with contextlib.ExitStack() as stack:
         folder = log_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         log = folder / f"server-{port}.log"
@@ -66,9 +67,15 @@ def _server(command: list[str], probe: str, port: int, log_dir: Path | None = No
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(base + probe, process, log)
-            yield base
+            yield base, process
         finally:
             _stop(process)
+
+
+@contextlib.contextmanager
+def _server(command: list[str], probe: str, port: int, log_dir: Path | None = None, **popen):
+    with _server_process(command, probe, port, log_dir, **popen) as (base, _):
+        yield base
 
 
 @contextlib.contextmanager
@@ -88,11 +95,18 @@ def oxigraph_server(location: Path, dump: Path | None = None):
 @contextlib.contextmanager
 def heritage_kg_server(root: Path, *extra: str, log_dir: Path | None = None):
     """`heritage-kg serve` in its own process on a free loopback port; stopped on exit."""
+    with heritage_kg_process(root, *extra, log_dir=log_dir) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def heritage_kg_process(root: Path, *extra: str, log_dir: Path | None = None):
+    """`heritage_kg_server`, yielding the server's process too."""
     port = free_port()
     command = [sys.executable, "-m", "heritage_kg.cli", "--root", str(root), "serve", "--host", "127.0.0.1",
                "--port", str(port), *extra]
-    with _server(command, "/sparql?query=ASK%7B%7D", port, log_dir, cwd=root) as base:
-        yield base
+    with _server_process(command, "/sparql?query=ASK%7B%7D", port, log_dir, cwd=root) as found:
+        yield found
 
 
 @contextlib.contextmanager

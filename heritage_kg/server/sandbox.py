@@ -135,7 +135,9 @@ class _Worker:
         self.process.join(timeout=5)
         for q in (self.inbox, self.outbox):
             q.close()
-            q.cancel_join_thread()
+            # the thread that feeds a queue holds two of its semaphores until it ends; a job
+            # already sits in the pipe, so it ends at once
+            q.join_thread()
 
 
 class Sandbox:
@@ -199,5 +201,7 @@ class Sandbox:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
+        while not self._idle.empty():  # the last references: each queue's semaphores go with it
+            self._idle.get_nowait()
         for worker in workers:
             worker.kill()

@@ -1,0 +1,159 @@
+"""`heritage-kg serve --processes N`: page processes forked once the service is made, each of
+which answers by itself (an on-disk store opened again after the fork), replaced when one dies,
+and all stopped with the server."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+from .servers import heritage_kg_process
+from .test_store import invoke
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("forked") / "heritage-kg.store"
+    assert invoke("load", "--store", str(folder)).exit_code == 0
+    return folder
+
+
+def _children(pid: int) -> list[int]:
+    """The children of ``pid``, whichever of its threads started them."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            pass  # the thread has ended
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for child in _children(pid):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def _command(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def _page_processes(server: subprocess.Popen) -> list[int]:
+    """The forked copies of the server: its children that run the same command line (its query
+    workers and their resource tracker are started afresh, so their command lines differ)."""
+    return sorted(child for child in _children(server.pid) if _command(child) == _command(server.pid))
+
+
+def _wait_for(condition, seconds: float = 30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not true after {seconds} s: {condition}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def _get(url: str, accept: str = "text/html") -> tuple[int, bytes]:
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=30) as response:
+        return response.status, response.read()
+
+
+def _answers(base: str) -> list[tuple[int, bytes]]:
+    """A page, a description read from the published store, and a count by SPARQL."""
+    count = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return [_get(f"{base}/page/icom"), _get(f"{base}/page/icom", "text/turtle"),
+            _get(f"{base}/sparql?query={count}", "text/csv")]
+
+
+@contextlib.contextmanager
+def _alone(others: list[int]):
+    """Stop the page processes ``others`` meanwhile, so that the one left accepts every connection."""
+    for pid in others:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in others:
+            os.kill(pid, signal.SIGCONT)
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "store"])
+def test_each_forked_process_answers_alone_and_all_agree(on_disk, disk, store):
+    extra = ("--store", str(disk)) if on_disk else ()
+    with heritage_kg_process(ROOT, "--processes", "2", "--workers", "1", *extra) as (base, server):
+        pages = _wait_for(lambda: len(_page_processes(server)) == 2 and _page_processes(server))
+        each = []
+        for pid in pages:
+            with _alone([other for other in pages if other != pid]):
+                each.append(_answers(base))
+        assert each[0] == each[1]
+        assert [status for status, _ in each[0]] == [200, 200, 200]
+        assert each[0][2][1].decode().splitlines() == ["n", str(len(store))]
+        # and together, under concurrent requests
+        with ThreadPoolExecutor(8) as pool:
+            together = list(pool.map(lambda _: _answers(base), range(16)))
+        assert all(answer == each[0] for answer in together)
+
+
+def test_a_page_process_that_dies_is_replaced(disk):
+    with heritage_kg_process(ROOT, "--processes", "2", "--workers", "1", "--store", str(disk)) as (base, server):
+        first = _wait_for(lambda: len(_page_processes(server)) == 2 and _page_processes(server))
+        os.kill(first[0], signal.SIGKILL)
+        later = _wait_for(lambda: (found := _page_processes(server)) and len(found) == 2 and first[0] not in found
+                          and found)
+        fresh = next(pid for pid in later if pid not in first)
+        with _alone([first[1]]):
+            assert [status for status, _ in _answers(base)] == [200, 200, 200]
+
+
+def test_stopping_the_server_stops_every_process(disk, tmp_path):
+    with heritage_kg_process(ROOT, "--processes", "2", "--workers", "1", "--store", str(disk),
+                             log_dir=tmp_path) as (base, server):
+        _wait_for(lambda: len(_page_processes(server)) == 2)
+        _answers(base)  # query workers have started
+        everything = _descendants(server.pid)
+        assert len(everything) >= 2 + 2  # two page processes, and a query worker for each
+        os.kill(server.pid, signal.SIGTERM)  # the server only, not its process group
+        assert server.wait(timeout=30) == 0
+        _wait_for(lambda: not any(_alive(pid) for pid in everything), seconds=15)
+    # a clean stop: nothing but the line that says where it served (no traceback, no warning
+    # about the query workers' queues left behind)
+    [log] = tmp_path.glob("server-*.log")
+    assert log.read_text().splitlines() == [f"serving heritage-kg on {base}/ (SPARQL at /sparql)"]
+
+
+def test_a_port_in_use_is_one_line_before_start_up():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for processes in ("1", "2"):
+            result = subprocess.run([sys.executable, "-m", "heritage_kg.cli", "--root", str(ROOT), "serve",
+                                     "--port", str(port), "--processes", processes],
+                                    capture_output=True, text=True, timeout=60)
+            assert result.returncode == 2, result.stderr
+            assert result.stderr == f"Error: --port {port}: cannot listen on 127.0.0.1:{port}: address already in use\n"
+            assert result.stdout == ""  # and no "serving ..." line: it failed before making the service
