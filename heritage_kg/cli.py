@@ -247,7 +247,7 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, store_dir, ou
     """
     from .errors import UsageError
     from .output import check_writable, emit
-    from .queries import NamedQuery, catalogue, read_query
+    from .queries import NamedQuery, read_query
     from .results import render
 
     project = _project(ctx)
@@ -271,10 +271,10 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, store_dir, ou
             raise UsageError(f"{query}: no such query file")
         named = read_query(Path(query))
     else:
-        known = catalogue(project.query_files())
+        known = {path.stem: path for path in project.query_files()}
         if query not in known:
             raise UsageError(f"unknown query {query!r}; 'heritage-kg queries' lists them")
-        named = known[query]
+        named = read_query(known[query])  # only this one: another's broken header is not this one's error
     if given and not named.params:
         raise UsageError(f"query {named.name!r} takes no parameters")
     text = named.bind(given) if named.params else named.text

@@ -23,21 +23,14 @@ graph on every ``query --store`` costs more than many queries do.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import hashlib
 import json
-import shutil
-import tempfile
-import traceback
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import __version__
-from .build import build_store
-from .export import export_utf8
 from .errors import DataError, UsageError
 from .project import Project
 
@@ -141,6 +134,17 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
     An existing heritage-kg store (or empty folder) at ``folder`` is replaced; any other folder
     is refused unless ``force``.
     """
+    # what only a build needs is imported here: every other command opens a store, and pays
+    # for its imports on every run
+    import datetime
+    import shutil
+    import tempfile
+    import traceback
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .build import build_store
+    from .export import export_utf8
+
     folder = Path(folder)
     _check_target(folder, force)
     try:
