@@ -244,6 +244,35 @@ def test_page_embeds_its_json_ld(icom):
     assert (KG.icom, RDFS.label, Literal("International Council of Museums", lang="en")) in graph
 
 
+@pytest.mark.parametrize("slug", ["icom", "mou-icom-aliph-2022", "blue-shield"])
+def test_embedded_json_ld_is_exactly_the_nodes_own_description(client, slug):
+    """Every statement of the node and of its evidence, and nothing else, whatever the order in
+    which the page writes them."""
+    from rdflib.compare import isomorphic
+
+    from heritage_kg.server.entity import description
+
+    page = get(client, f"/page/{slug}").text
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1)
+    embedded = rdflib.Graph().parse(data=block, format="json-ld")
+    expected = rdflib.Graph().parse(data="\n".join(f"{t} ." for t in description(client.app.state.hkg.store,
+                                                                                   str(KG[slug]), incoming=False)),
+                                    format="nt")
+    assert len(embedded) == len(expected) > 5
+    assert isomorphic(embedded, expected)
+
+
+def test_embedded_json_ld_is_the_same_from_another_parse_of_the_files(client):
+    """Blank nodes are named afresh by each parse; the page must not depend on those names."""
+    def embedded(test_client):
+        page = get(test_client, "/page/icom").text
+        return re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1)
+
+    with TestClient(create_app(Project(ROOT))) as other:
+        assert embedded(other) == embedded(client)
+    assert '"_:b1"' in embedded(client)  # ICOM's page has evidence that backs two statements
+
+
 def test_page_links_its_rdf(icom):
     for suffix in (".ttl", ".jsonld", ".nt", ".rdf"):
         assert f'href="/data/icom{suffix}"' in icom
