@@ -551,7 +551,7 @@ def embedded_jsonld(store: ox.Store, iri: str) -> dict:
                 out.setdefault(compact(quad.predicate.value), []).append(term(quad.object))
         ordered = {k: _in_order(v) if isinstance(v, list) else v for k, v in sorted(out.items())}
         out.clear()
-        out.update(ordered)  # in place: a reference met before it is finished must see it
+        out.update(ordered)  # in place: `nested` holds this very dict, and labels are found by identity
         return out
 
     document = {"@context": dict(sorted(PREFIXES.items())), **node(ox.NamedNode(iri))}

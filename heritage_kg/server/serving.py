@@ -41,7 +41,7 @@ def listen(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as error:
         sock.close()
-        raise UsageError(f"--port {port}: cannot listen on {host}:{port}: {error.strerror.lower()}") from None
+        raise UsageError(f"--port {port}: cannot listen on {host}:{port}: {(error.strerror or str(error)).lower()}") from None
     sock.set_inheritable(True)
     return sock
 
