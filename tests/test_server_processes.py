@@ -157,3 +157,14 @@ def test_a_port_in_use_is_one_line_before_start_up():
             assert result.returncode == 2, result.stderr
             assert result.stderr == f"Error: --port {port}: cannot listen on 127.0.0.1:{port}: address already in use\n"
             assert result.stdout == ""  # and no "serving ..." line: it failed before making the service
+
+
+@pytest.mark.parametrize("host, message", [
+    # no network needed for either: a scope that names no interface, an address not on this machine
+    ("fe80::1%nosuchif", "Error: --host fe80::1%nosuchif: Name or service not known\n"),
+    ("192.0.2.1", "Error: --host 192.0.2.1: cannot listen on 192.0.2.1:8123: cannot assign requested address\n"),
+])
+def test_a_bad_host_is_one_line(host, message):
+    result = subprocess.run([sys.executable, "-m", "heritage_kg.cli", "--root", str(ROOT), "serve",
+                             "--host", host, "--port", "8123"], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr, result.stdout) == (2, message, "")

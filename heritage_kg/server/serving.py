@@ -17,6 +17,7 @@ rather than after start-up, and nothing can take the port in between.
 
 from __future__ import annotations
 
+import errno
 import gc
 import socket
 from typing import Callable
@@ -41,7 +42,9 @@ def listen(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as error:
         sock.close()
-        raise UsageError(f"--port {port}: cannot listen on {host}:{port}: {(error.strerror or str(error)).lower()}") from None
+        # an address this machine does not have is the host's fault; the rest, the port's
+        option = f"--host {host}" if error.errno == errno.EADDRNOTAVAIL else f"--port {port}"
+        raise UsageError(f"{option}: cannot listen on {host}:{port}: {(error.strerror or str(error)).lower()}") from None
     sock.set_inheritable(True)
     return sock
 
