@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from installed import like_an_install
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PLAIN_VALIDATE = """
@@ -43,17 +45,21 @@ list(g.query(q.bind({}) if q.params else q.text))
 LIMIT = 120.0
 
 
-def timed(cmd: list[str], runs: int) -> tuple[float, float]:
-    """Median and best wall time; a run past LIMIT seconds is stopped and counted as infinite."""
+def timed(cmd: list[str], runs: int) -> tuple[float, float] | str:
+    """Median and best wall time; a run past LIMIT seconds is stopped and counted as infinite.
+    A run that fails is not timed: the answer is then what failed (``exit 1``)."""
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
         try:
-            subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, timeout=LIMIT)
-            samples.append(time.perf_counter() - start)
+            done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                                  timeout=LIMIT)
         except subprocess.TimeoutExpired:
             samples.append(float("inf"))
             break
+        if done.returncode != 0:
+            return f"exit {done.returncode}"
+        samples.append(time.perf_counter() - start)
     return statistics.median(samples), min(samples)
 
 
@@ -61,10 +67,23 @@ def _s(seconds: float) -> str:
     return f"> {LIMIT:g} (stopped)" if seconds == float("inf") else f"{seconds:.3f}"
 
 
+def _row(name: str, ours: tuple[float, float] | str, plain: tuple[float, float] | str | None) -> str:
+    if isinstance(ours, str):
+        return f"| {name} | failed ({ours}) | | | |"
+    med, best = ours
+    if plain is None:
+        return f"| {name} | {_s(med)} | {_s(best)} | | |"
+    if isinstance(plain, str):
+        return f"| {name} | {_s(med)} | {_s(best)} | failed ({plain}) | - |"
+    ratio = "> " + f"{LIMIT / med:.0f}x" if plain[0] == float("inf") else f"{plain[0] / med:.1f}x"
+    return f"| {name} | {_s(med)} | {_s(best)} | {_s(plain[0])} | {ratio} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    like_an_install()
     exe = [sys.executable, "-m", "heritage_kg.cli"]
     rows = []
     help_time = timed(exe + ["--help"], args.runs)
@@ -80,12 +99,8 @@ def main() -> None:
           f"{time.strftime('%Y-%m-%d')}; median / best of {args.runs} runs, whole process, seconds.\n")
     print("| operation | heritage-kg median | best | plain median | ratio |")
     print("|---|---|---|---|---|")
-    for name, (med, best), plain in rows:
-        if plain is None:
-            print(f"| {name} | {_s(med)} | {_s(best)} | | |")
-        else:
-            ratio = "> " + f"{LIMIT / med:.0f}x" if plain[0] == float("inf") else f"{plain[0] / med:.1f}x"
-            print(f"| {name} | {_s(med)} | {_s(best)} | {_s(plain[0])} | {ratio} |")
+    for name, ours, plain in rows:
+        print(_row(name, ours, plain))
 
 
 if __name__ == "__main__":

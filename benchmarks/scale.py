@@ -40,6 +40,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from installed import like_an_install
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -414,6 +416,7 @@ def main() -> None:
     if shutil.which("oxigraph") is None:
         raise SystemExit("scale: the oxigraph CLI is not installed (pip install oxigraph)")
     args.work.mkdir(parents=True, exist_ok=True)
+    like_an_install()
     results: dict = {}
     for size in args.sizes:
         bench_size(size, args, results)
