@@ -68,15 +68,25 @@ def _s(seconds: float) -> str:
 
 
 def _row(name: str, ours: tuple[float, float] | str, plain: tuple[float, float] | str | None) -> str:
+    def cells(measured) -> str:
+        if isinstance(measured, str):
+            return f"failed ({measured})"
+        return _s(measured[0])
+
     if isinstance(ours, str):
-        return f"| {name} | failed ({ours}) | | | |"
-    med, best = ours
+        head = f"| {name} | failed ({ours}) | |"
+    else:
+        head = f"| {name} | {_s(ours[0])} | {_s(ours[1])} |"
     if plain is None:
-        return f"| {name} | {_s(med)} | {_s(best)} | | |"
-    if isinstance(plain, str):
-        return f"| {name} | {_s(med)} | {_s(best)} | failed ({plain}) | - |"
-    ratio = "> " + f"{LIMIT / med:.0f}x" if plain[0] == float("inf") else f"{plain[0] / med:.1f}x"
-    return f"| {name} | {_s(med)} | {_s(best)} | {_s(plain[0])} | {ratio} |"
+        return head + " | |"
+    timed_both = not isinstance(ours, str) and not isinstance(plain, str)
+    if not timed_both or ours[0] == float("inf"):
+        ratio = "-"
+    elif plain[0] == float("inf"):
+        ratio = f"> {LIMIT / ours[0]:.0f}x"
+    else:
+        ratio = f"{plain[0] / ours[0]:.1f}x"
+    return f"{head} {cells(plain)} | {ratio} |"
 
 
 def main() -> None:

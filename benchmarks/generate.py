@@ -25,6 +25,7 @@ copy of the observation).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
@@ -57,6 +58,12 @@ KINDS = {
     "no-agreement-kind": ("hkgsh:AgreementKindCount", "an agreement without hkg:agreementKind"),
     "two-members": ("hkgsh:MembershipMemberCount", "a membership with a second hkg:member"),
 }
+
+
+def fingerprint() -> str:
+    """A hash of this script, recorded in the manifest: a graph made by another version of the
+    generator is made again rather than measured (`scale.py` keeps the graphs it made)."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def template() -> list[ox.Triple]:
@@ -239,6 +246,7 @@ def main() -> None:
     for name, (shape, _) in KINDS.items():
         expected[(shape, "error")] += args.violations
     manifest = {
+        "generator": fingerprint(),
         "triples": len(graph),
         "copies": copies,
         "seed": args.seed,

@@ -40,6 +40,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from generate import fingerprint
 from installed import like_an_install
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,6 +224,14 @@ def make_root(folder: Path, dump: Path) -> Path:
     return root
 
 
+def _manifest(dump: Path) -> dict:
+    """What the generator recorded beside ``dump`` (empty if nothing)."""
+    try:
+        return json.loads(dump.with_suffix(".violations.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def bench_size(size: int, args, results: dict) -> None:
     import pyoxigraph as ox
 
@@ -233,10 +242,11 @@ def bench_size(size: int, args, results: dict) -> None:
     folder = args.work / str(size)
     folder.mkdir(parents=True, exist_ok=True)
     dump = folder / "synthetic.ttl"
-    if not dump.exists():
+    manifest = _manifest(dump)
+    if not dump.exists() or manifest.get("generator") != fingerprint():
         log(f"{size}: generating")
         subprocess.run([PY, str(ROOT / "benchmarks" / "generate.py"), "--triples", str(size), "-o", str(dump)], check=True)
-    manifest = json.loads(dump.with_suffix(".violations.json").read_text())
+        manifest = _manifest(dump)
     root = make_root(folder, dump)
     project = Project(root)
     row: dict = {"data_triples": manifest["triples"], "copies": manifest["copies"]}
