@@ -78,6 +78,20 @@ def _opened(project, store_dir: Path):
     return opened
 
 
+def _kept(store_dir: Path, opened, fmt: str) -> Path | None:
+    """The N-Triples export the store keeps, or None. ``--format nt`` is that file, so it must be
+    there; the other formats are made from it when it is, and from the store, more slowly, when
+    it is not."""
+    from .store import dump_file
+
+    try:
+        return dump_file(store_dir, opened.manifest)
+    except UsageError:
+        if fmt == "nt":
+            raise
+        return None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="heritage-kg")
 @click.option("--root", type=click.Path(file_okay=False), envvar="HERITAGE_KG_ROOT",
@@ -312,7 +326,6 @@ def export(ctx, fmt, store_dir, output):
     """
     from .export import export_utf8 as run
     from .output import check_writable, emit, emit_file
-    from .store import dump_file
 
     project = _project(ctx)
     if output:
@@ -321,11 +334,11 @@ def export(ctx, fmt, store_dir, output):
         emit(run(_published(project, None), fmt), output)
         return
     opened = _opened(project, store_dir)
-    kept = dump_file(store_dir, opened.manifest) if fmt == "nt" else None
-    if kept is not None:
+    kept = _kept(store_dir, opened, fmt)
+    if kept is not None and fmt == "nt":
         emit_file(kept, output)
     else:
-        emit(run(opened.store, fmt), output)
+        emit(run(opened.store, fmt, kept), output)
 
 
 @cli.command()
@@ -387,13 +400,13 @@ def publish(ctx, endpoint, graph, fmt, timeout, store_dir):
     if store_dir is None:
         store = _published(project, None)
     else:
-        from .store import dump_file
-
         opened = _opened(project, store_dir)
         store = opened.store
-        kept = dump_file(store_dir, opened.manifest) if fmt == "nt" else None
+        kept = _kept(store_dir, opened, fmt)
         if kept is not None:
-            ready = (kept.read_bytes(), opened.manifest.dump["triples"])
+            from .export import export_utf8
+
+            ready = (export_utf8(store, fmt, kept), opened.manifest.dump["triples"])
     done = run(store, endpoint, graph, fmt, timeout, ready=ready)
     click.echo(f"publish: sent {done.triples} triples ({done.size} bytes) to {done.url}: "
                f"HTTP {done.status} in {done.seconds:.1f} s", err=True)

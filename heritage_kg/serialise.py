@@ -2,8 +2,9 @@
 
 Blank nodes get labels computed from their content (a hash of their triples and of the node
 that holds them), N-Triples and N-Quads lines are sorted, and JSON-LD is written with sorted
-keys and nodes. Turtle, TriG and RDF/XML come from rdflib, which orders subjects and
-predicates; with stable blank-node labels its output is stable too.
+keys and nodes. Oxigraph writes Turtle, TriG and RDF/XML from the triples in that sorted order,
+so that the statements about one subject come together, in the same order on every run; rdflib
+writes JSON-LD, compacted with our context.
 
 A whole store (`serialise_store`) takes a shortcut with the same result: Oxigraph writes it as
 N-Triples, and the labels and the sorting are done on those lines as bytes, with no Python
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import json
 import re
 from importlib import resources
@@ -22,7 +24,7 @@ import pyoxigraph as ox
 
 from .errors import UsageError
 from .formats import RDF_FORMATS
-from .terms import PREFIXES, to_rdflib
+from .terms import PREFIXES
 
 GRAPH_IRI = "https://w3id.org/heritage-kg/graph"
 
@@ -48,24 +50,13 @@ def stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(nodes.get(t.subject, t.subject), t.predicate, nodes.get(t.object, t.object)) for t in triples]
 
 
-def _trig(dataset) -> str:
-    """``dataset.serialize(format="trig")``, with the graphs in a fixed order (the default graph,
-    which holds the description, then the named graphs by IRI): rdflib lists them in hash order,
-    which changes with PYTHONHASHSEED."""
-    from io import BytesIO
+#: The formats Oxigraph writes for us from sorted triples.
+_OXIGRAPH_WRITES = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
 
-    from rdflib.plugins.serializers.trig import TrigSerializer
 
-    serializer = TrigSerializer(dataset)
-    default = dataset.default_context
-    # rdflib lists the dataset's graphs, then the default graph again if it holds anything (which
-    # changes the order of subjects in the graphs after it: it counts references across graphs)
-    listed = serializer.contexts[:-1] if default else serializer.contexts
-    listed.sort(key=lambda graph: (graph.identifier != default.identifier, str(graph.identifier)))
-    serializer.contexts[:len(listed)] = listed
-    stream = BytesIO()
-    serializer.serialize(stream, base=dataset.base, encoding="utf-8")
-    return stream.getvalue().decode("utf-8")
+def _prefixes() -> dict[str, str]:
+    """The prefixes of the exports (not that of our shapes, which the graph does not use)."""
+    return {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "hkgsh"}
 
 
 def context() -> dict:
@@ -180,33 +171,70 @@ def serialise_store_utf8(store: ox.Store, fmt: str, description: list[ox.Triple]
     bytes (at a million triples, a decode and an encode take most of a second)."""
     _format(fmt)
     description = description or []
-    found = None
-    if not any(isinstance(term, ox.BlankNode) for t in description for term in (t.subject, t.object)):
-        found = _stable_lines(store)
+    found = None if _has_blank_nodes(description) else _stable_lines(store)
     if found is None:
         return serialise_triples([ox.Triple(q.subject, q.predicate, q.object) for q in store], fmt, description).encode("utf-8")
     # (the lines are dropped as soon as they are joined: at a million triples, each copy of the
     # text is hundreds of megabytes)
     head, tail = found
     del found
-    described = sorted(f"{t} .".encode("utf-8") for t in description)
+    described = _lines(description)
+    text = _joined(_merged(head, [line for line in described if not _holds(head, line)]), tail)
+    del head, tail
+    return _from_export(text, fmt, described)
+
+
+def serialise_export_utf8(text: bytes, fmt: str, description: list[ox.Triple]) -> bytes | None:
+    """What `serialise_store_utf8` gives in ``fmt`` for a store whose N-Triples it gave as
+    ``text`` (an on-disk store keeps that text), with the same ``description``: the same bytes,
+    without reading the store again. None where the description has blank nodes, whose labels
+    only the store can give."""
+    _format(fmt)
+    if _has_blank_nodes(description):
+        return None
+    return _from_export(text, fmt, _lines(description))
+
+
+def _has_blank_nodes(triples: list[ox.Triple]) -> bool:
+    return any(isinstance(term, ox.BlankNode) for t in triples for term in (t.subject, t.object))
+
+
+def _lines(triples: list[ox.Triple]) -> list[bytes]:
+    """Sorted N-Triples lines, without their line feeds."""
+    return sorted(f"{t} .".encode("utf-8") for t in triples)
+
+
+def _from_export(text: bytes, fmt: str, described: list[bytes]) -> bytes:
+    """``fmt`` from ``text``, the whole export as sorted N-Triples with stable blank-node labels,
+    where ``described`` are the sorted lines of the description (which ``text`` holds too)."""
     if fmt == "nt":
-        return _joined(_merged(head, [line for line in described if not _holds(head, line)]), tail)
-    if fmt == "nq":
-        # quads in the graph, the description in the default graph; a line held by both is
-        # written once, in the default graph. \0 (never in N-Triples) marks the description
-        # lines through the sort, so that they keep " ." where the others get the graph's name.
-        for line in described:
-            if _holds(head, line):
-                head.remove(line)
-        text = _joined(_merged(head, [line + b"\0" for line in described]), tail)
-        del tail
-        return text.replace(b" .\n", f" <{GRAPH_IRI}> .\n".encode("utf-8")).replace(b" .\0\n", b" .\n")
-    text = _joined(_merged(head, described), tail)
-    del tail
+        return text
+    if fmt in ("ttl", "xml"):
+        # already sorted, with each triple once
+        return ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=_OXIGRAPH_WRITES[fmt],
+                            prefixes=_prefixes())
+    if fmt in ("nq", "trig"):
+        # the description in the default graph, everything else in the graph: a line the
+        # description holds is written once, in the default graph
+        rest = text.split(b"\n")
+        del text
+        rest.pop()  # after the last line feed
+        held = set(described)
+        rest = [line for line in rest if line not in held]
+        in_graph = f" <{GRAPH_IRI}> .\n".encode("utf-8")
+        if fmt == "nq":
+            # \0 (never in N-Triples) marks the description lines through the sort, so that they
+            # keep " ." where the others get the graph's name
+            text = _joined(_merged(rest, [line + b"\0" for line in described]), b"")
+            return text.replace(b" .\n", in_graph).replace(b" .\0\n", b" .\n")
+        # TriG: the default graph first, then the graph
+        quads = itertools.chain(
+            ox.parse(_joined(list(described), b""), format=ox.RdfFormat.N_TRIPLES),
+            ox.parse(_joined(rest, b"").replace(b" .\n", in_graph), format=ox.RdfFormat.N_QUADS))
+        return ox.serialize(quads, format=_OXIGRAPH_WRITES[fmt], prefixes=_prefixes())
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
     del text
-    return _serialise_stable(triples, fmt, description).encode("utf-8")
+    return _serialise_stable(triples, fmt, []).encode("utf-8")
 
 
 def _holds(lines: list[bytes], line: bytes) -> bool:
@@ -231,7 +259,7 @@ def _joined(head: list[bytes], tail: bytes) -> bytes:
 
 def _serialise_stable(triples: list[ox.Triple], fmt: str, description: list[ox.Triple]) -> str:
     """Serialise ``triples``, whose blank nodes already have stable labels, sorted."""
-    spec = RDF_FORMATS[fmt]
+    triples = list(dict.fromkeys(triples))  # a triple also in the description is written once
     if fmt == "nt":
         return "".join(sorted({f"{t} .\n" for t in triples}))
     if fmt == "nq":
@@ -239,28 +267,19 @@ def _serialise_stable(triples: list[ox.Triple], fmt: str, description: list[ox.T
         graph = ox.NamedNode(GRAPH_IRI)
         lines = {f"{t} .\n" if t in described else f"{ox.Quad(t.subject, t.predicate, t.object, graph)} .\n" for t in triples}
         return "".join(sorted(lines))
-    import rdflib
-
+    if fmt in ("ttl", "xml"):
+        return ox.serialize(triples, format=_OXIGRAPH_WRITES[fmt], prefixes=_prefixes()).decode("utf-8")
     if fmt == "trig":
-        dataset = rdflib.Dataset()
-        for prefix, iri in PREFIXES.items():
-            dataset.bind(prefix, iri)
         described = set(stable_blank_nodes(description)) if description else set()
-        named = dataset.graph(rdflib.URIRef(GRAPH_IRI))
-        for t in triples:
-            target = dataset.default_context if t in described else named
-            target.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return _trig(dataset)
-    if fmt == "xml":
-        prefixes = {p: iri for p, iri in PREFIXES.items() if p not in ("hkgsh",)}
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes).decode("utf-8")
+        graph = ox.NamedNode(GRAPH_IRI)
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples if t in described]
+        quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples if t not in described]
+        return ox.serialize(quads, format=_OXIGRAPH_WRITES[fmt], prefixes=_prefixes()).decode("utf-8")
+    # JSON-LD: compacted with our context by rdflib, then sorted
     from .terms import graph_of
 
-    graph = graph_of(triples)
-    if fmt == "jsonld":
-        ctx = context()
-        text = graph.serialize(format="json-ld", context=ctx["@context"], auto_compact=True)
-        data = json.loads(text)
-        body = data.get("@graph", [data])
-        return json.dumps({"@context": ctx["@context"], "@graph": _sort_json(body)}, indent=1, ensure_ascii=False) + "\n"
-    return graph.serialize(format=spec.rdflib)
+    ctx = context()
+    text = graph_of(triples).serialize(format="json-ld", context=ctx["@context"], auto_compact=True)
+    data = json.loads(text)
+    body = data.get("@graph", [data])
+    return json.dumps({"@context": ctx["@context"], "@graph": _sort_json(body)}, indent=1, ensure_ascii=False) + "\n"

@@ -33,7 +33,7 @@ def _tag_of(sha256: str) -> str:
 
 def _dump(state: State, fmt: str) -> tuple[bytes, str]:
     def make():
-        body = export_utf8(state.store, fmt)
+        body = export_utf8(state.store, fmt, state.kept_dump[0] if state.kept_dump is not None else None)
         return body, _tag(body)
     return state.cached(("dump", fmt), make)
 
