@@ -13,7 +13,8 @@ For each size it generates a synthetic graph (benchmarks/generate.py), then meas
   materialised triples included): embedded Oxigraph in memory and on disk, and rdflib; plus the
   whole process of `heritage-kg query NAME --store DIR`;
 - export to N-Triples: ours (heritage_kg.export, deterministic: sorted lines, stable blank-node
-  labels) against rdflib's serialize, on the loaded graph, and the whole `heritage-kg export`;
+  labels) against rdflib's serialize, on the loaded graph, and the whole `heritage-kg export`
+  (the other formats: benchmarks/export_formats.py, on the store this script leaves);
 - validation, up to --validate-up-to triples: the whole `heritage-kg validate` (the shapes
   compiled to SPARQL, the checks and the file:line of each result) and `validate --store`
   against plain rdflib + pySHACL, and whether the results match the generator's manifest

@@ -200,8 +200,8 @@ def _has_blank_nodes(triples: list[ox.Triple]) -> bool:
 
 
 def _lines(triples: list[ox.Triple]) -> list[bytes]:
-    """Sorted N-Triples lines, without their line feeds."""
-    return sorted(f"{t} .".encode("utf-8") for t in triples)
+    """Sorted N-Triples lines, each once, without their line feeds."""
+    return sorted({f"{t} .".encode("utf-8") for t in triples})
 
 
 def _from_export(text: bytes, fmt: str, described: list[bytes]) -> bytes:
@@ -217,7 +217,6 @@ def _from_export(text: bytes, fmt: str, described: list[bytes]) -> bytes:
         # the description in the default graph, everything else in the graph: a line the
         # description holds is written once, in the default graph
         rest = text.split(b"\n")
-        del text
         rest.pop()  # after the last line feed
         held = set(described)
         rest = [line for line in rest if line not in held]
@@ -233,7 +232,6 @@ def _from_export(text: bytes, fmt: str, described: list[bytes]) -> bytes:
             ox.parse(_joined(rest, b"").replace(b" .\n", in_graph), format=ox.RdfFormat.N_QUADS))
         return ox.serialize(quads, format=_OXIGRAPH_WRITES[fmt], prefixes=_prefixes())
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
-    del text
     return _serialise_stable(triples, fmt, []).encode("utf-8")
 
 

@@ -203,8 +203,9 @@ def _write(store: ox.Store, memory: ox.Store) -> None:
 
 def dump_file(folder: Path, manifest: Manifest) -> Path | None:
     """The N-Triples export kept in the store at ``folder``, or None for a store built before
-    the export was kept there."""
-    if manifest.dump is None:
+    the export was kept there, or by another version of heritage-kg: the export holds the
+    dataset's description, which names the version that wrote it."""
+    if manifest.dump is None or manifest.heritage_kg != __version__:
         return None
     path = Path(folder) / DUMP
     if not path.is_file():

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from heritage_kg import __version__
 from heritage_kg.cli import cli
 from heritage_kg.queries import catalogue
 from heritage_kg.store import MANIFEST, source_hash
@@ -116,6 +117,24 @@ def test_store_without_a_kept_export_still_exports(disk, tmp_path):
     (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     (folder / "export.nt").unlink()
     assert invoke("export", "--store", str(folder), "--format", "nt").stdout_bytes == (disk / "export.nt").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["nt", "nq", "ttl"])
+def test_kept_export_of_another_version_is_not_used(disk, tmp_path, fmt):
+    """The export describes the dataset with the version of heritage-kg that wrote it; a store
+    built by another version exports what this version makes from the store."""
+    folder = tmp_path / "s"
+    shutil.copytree(disk, folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["heritage_kg"] = "0.0.1"
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    kept = folder / "export.nt"
+    old = f'"{__version__}"'.encode()
+    assert old in kept.read_bytes()
+    kept.write_bytes(kept.read_bytes().replace(old, b'"0.0.1"'))
+    done = invoke("export", "--store", str(folder), "--format", fmt)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout_bytes == invoke("export", "--format", fmt).stdout_bytes
 
 
 def test_missing_kept_export_is_a_usage_error(disk, tmp_path):
