@@ -38,15 +38,13 @@ import pyoxigraph as ox
 from installed import like_an_install
 from scale import HKG, PY, fmt_mb, fmt_s, log, machine, median_of, ratio
 
-FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
-#: rdflib's name of each format; N-Quads and TriG are written from a Dataset holding the graph.
-RDFLIB_NAMES = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld", "xml": "xml"}
-#: Oxigraph's name of each format it writes; `oxigraph dump` needs --graph for the triple formats.
-OXIGRAPH_NAMES = {"ttl": "ttl", "nt": "nt", "nq": "nq", "trig": "trig", "jsonld": "jsonld", "xml": "rdf"}
-PARSE_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
-                 "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+from heritage_kg.formats import RDF_FORMATS  # (scale puts the repository on the path)
 
-#: rdflib's side: parse once, then serialize each format, one JSON line per format.
+FORMATS = tuple(RDF_FORMATS)
+
+#: rdflib's side: parse once, then serialize each format, one JSON line per format. The formats
+#: come as rdflib's name, then "dataset" or "graph": N-Quads and TriG are written from a Dataset
+#: holding the graph.
 RDFLIB_SIDE = """
 import json, sys, time, rdflib
 source, target, names = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -55,9 +53,9 @@ graph = dataset.graph(rdflib.URIRef("https://w3id.org/heritage-kg/graph"))
 started = time.perf_counter()
 graph.parse(source, format="nt")
 print(json.dumps({"step": "parse", "seconds": time.perf_counter() - started}), flush=True)
-for name in names:
+for name, holds in zip(names[::2], names[1::2]):
     started = time.perf_counter()
-    holder = dataset if name in ("nquads", "trig") else graph
+    holder = dataset if holds == "dataset" else graph
     try:
         holder.serialize(destination=target, format=name)
         entry = {"seconds": time.perf_counter() - started}
@@ -70,7 +68,8 @@ for name in names:
 def statements(path: Path, fmt: str) -> int | None:
     """How many triples or quads the file at ``path`` holds, or None if it does not parse."""
     try:
-        return sum(1 for _ in ox.parse(path=str(path), format=PARSE_FORMATS[fmt]))
+        parsed = ox.parse(path=str(path), format=ox.RdfFormat.from_media_type(RDF_FORMATS[fmt].media_type))
+        return sum(1 for _ in parsed)
     except (SyntaxError, OSError, ValueError):
         return None
 
@@ -78,8 +77,10 @@ def statements(path: Path, fmt: str) -> int | None:
 def rdflib_side(dump: Path, formats: list[str], limit: float, work: Path) -> dict:
     """rdflib's serialize time for each format, after one parse of ``dump``; a format not
     reached within ``limit`` seconds in all is marked as stopped."""
-    names = [RDFLIB_NAMES[fmt] for fmt in formats]
-    process = subprocess.Popen([PY, "-c", RDFLIB_SIDE, str(dump), str(work / "rdflib.out"), *names],
+    names = [RDF_FORMATS[fmt].rdflib for fmt in formats]
+    holders = ["dataset" if RDF_FORMATS[fmt].dataset else "graph" for fmt in formats]
+    process = subprocess.Popen([PY, "-c", RDFLIB_SIDE, str(dump), str(work / "rdflib.out"),
+                                *(word for pair in zip(names, holders) for word in pair)],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     found, stopped = {}, False
     try:
@@ -122,9 +123,11 @@ def main() -> None:
                               "-o", str(target)], args.runs, args.slow, args.timeout)
             held = statements(target, fmt) if ours.get("seconds") is not None else None
             size = target.stat().st_size if ours.get("seconds") is not None else None
-            log(f"oxigraph dump --format {OXIGRAPH_NAMES[fmt]}")
-            graph = [] if fmt in ("nq", "trig") else ["--graph", "default"]
-            plain = median_of(["oxigraph", "dump", "--location", str(args.store), "--format", OXIGRAPH_NAMES[fmt],
+            media_type = RDF_FORMATS[fmt].media_type
+            log(f"oxigraph dump --format {media_type}")
+            # `oxigraph dump` needs --graph for a format without named graphs
+            graph = [] if RDF_FORMATS[fmt].dataset else ["--graph", "default"]
+            plain = median_of(["oxigraph", "dump", "--location", str(args.store), "--format", media_type,
                                *graph, "--file", str(work / f"oxigraph.{fmt}")], args.runs, args.slow, args.timeout)
             rows.append((fmt, ours, held, plain, size))
             target.unlink(missing_ok=True)
