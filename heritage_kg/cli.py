@@ -13,31 +13,22 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import HeritageKGError, UsageError
+from .errors import UsageError
+from .formats import NETWORK_FORMATS, SUFFIXES
+from .guard import Group
 
 RDF_FORMAT_NAMES = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
 RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld")
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
-
-
-def handled(command):
-    """Turn library errors into a one-line message and the documented exit code."""
-
+def _with_progress(command):
+    """Show the progress of the command's long phases on stderr, when it is a terminal."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except HeritageKGError as error:
-            _fail(str(error), error.exit_code)
-        except RecursionError:
-            _fail("input is nested too deeply to process", 1)
-        except BrokenPipeError:
-            sys.exit(0)
+        from .progress import shown_on
 
+        with shown_on(sys.stderr):
+            return command(*args, **kwargs)
     return wrapper
 
 
@@ -48,9 +39,27 @@ def _project(ctx: click.Context):
     return Project.discover(Path(root) if root else None)
 
 
+def _writable(ctx, param, value: Path | None) -> Path | None:
+    """The --output callback: a path that cannot be written is a usage error before any work."""
+    if value is not None:
+        from .output import check_writable
+
+        check_writable(value)
+    return value
+
+
 def _output_option(command):
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_writable,
                         help="Write to this file (atomically) instead of stdout.")(command)
+
+
+def _chosen(fmt: str | None, output: Path | None, suffixes: dict[str, str], default: str | None) -> str | None:
+    """The --format given; else the one the output file's suffix names; else ``default``."""
+    if fmt is not None:
+        return fmt
+    if output is not None and output.suffix.lower() in suffixes:
+        return suffixes[output.suffix.lower()]
+    return default
 
 
 def _store_option(command):
@@ -92,7 +101,7 @@ def _kept(store_dir: Path, opened, fmt: str) -> Path | None:
         return None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(name="heritage-kg", cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="heritage-kg")
 @click.option("--root", type=click.Path(file_okay=False), envvar="HERITAGE_KG_ROOT",
               help="Project folder holding ontology/, data/, shapes/ and queries/ (default: found from the working directory).")
@@ -103,7 +112,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
     \b
     Examples:
       heritage-kg validate
-      heritage-kg query founders-of -p organisation blue-shield
+      heritage-kg query founders -p organisation blue-shield
       heritage-kg export --format ttl -o heritage-kg.ttl
     """
     ctx.ensure_object(dict)
@@ -112,15 +121,16 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "github")), default="text", show_default=True,
-              help="Report format: text for people, json, sarif (SARIF 2.1), github (workflow annotations).")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "github")), default=None,
+              help="Report format: text for people (default), json, sarif (SARIF 2.1), github (workflow "
+                   "annotations); with -o, the file's suffix chooses when this is not given.")
 @click.option("--lang", type=click.Choice(("en", "fr")), default="en", show_default=True, help="Language of the messages.")
 @click.option("--fail-on", type=click.Choice(("error", "warning", "info")), default="error", show_default=True,
               help="Lowest severity that makes the command fail (exit 1).")
 @click.option("--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
               help="SHACL engine: sparql runs the shapes compiled to SPARQL on Oxigraph; pyshacl is the "
                    "reference implementation, with the same results, many times slower on large graphs.")
-@click.option("--endpoint", help="Validate the graph published at this SPARQL 1.1 endpoint instead of the files.")
+@click.option("--endpoint", help="Validate the graph published at this SPARQL 1.1 endpoint (http or https) instead of the files.")
 @click.option("--graph", "graph_iri", metavar="IRI",
               help="With --endpoint: the named graph to validate (as 'publish --graph'); default: the default graph.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
@@ -129,12 +139,14 @@ def cli(ctx: click.Context, root: str | None) -> None:
               help="Validate the on-disk store built by 'heritage-kg load --store DIR' instead of the files.")
 @_output_option
 @click.pass_context
-@handled
+@_with_progress
 def validate(ctx, paths, fmt, lang, fail_on, validator, endpoint, graph_iri, timeout, store_dir, output):
     """Check syntax, SHACL shapes and the checks in queries/checks/.
 
     With no PATHS, validates ontology/ and data/ against shapes/. PATHS may be files or folders
-    of Turtle; they are validated together with the ontology. With --store or --endpoint, the
+    of Turtle: the project's graph is validated with them in it (those outside data/ are
+    added), and only the findings placed in them are reported, with every syntax error, which
+    stops the whole validation. With --store or --endpoint, the
     published graph is validated instead, with the same shapes and the checks that apply to it
     (those of how files are written are skipped). Exit 0 when clean (warnings are allowed), 1 on
     violations or syntax errors, 2 on usage errors.
@@ -146,33 +158,32 @@ def validate(ctx, paths, fmt, lang, fail_on, validator, endpoint, graph_iri, tim
       heritage-kg validate --format github --fail-on warning
       heritage-kg validate --validator pyshacl
       heritage-kg validate --store heritage-kg.store
-      heritage-kg validate --endpoint http://localhost:7878/query --graph https://example.org/heritage-kg
+      heritage-kg validate --endpoint http://localhost:7878/query --graph https://w3id.org/heritage-kg/graph
     """
-    from .output import check_writable, emit
+    from .output import emit
     from .project import expand_paths
     from .reporting import render
     from .validation import validate as run
 
     project = _project(ctx)
-    if output:
-        check_writable(output)
+    fmt = _chosen(fmt, output, SUFFIXES["report"], "text")
     if endpoint or store_dir:
         report = _validate_published(project, paths, validator, endpoint, graph_iri, timeout, store_dir)
     else:
         if graph_iri:
             raise UsageError("--graph: only with --endpoint")
-        if paths:
-            given = expand_paths(list(paths))
-            ontology = [p for p in project.turtle_files("ontology") if p.resolve() not in {g.resolve() for g in given}]
-            files = ontology + given
-        else:
-            files = project.graph_files()
+        files = project.graph_files()
+        given = expand_paths(list(paths)) if paths else []
+        known = {f.resolve() for f in files}
+        files += [g for g in given if g.resolve() not in known]
         report = run(files, project.shape_files(), project.check_files(), validator)
-    emit(render(report, fmt, lang), output)
+        if given:
+            report.keep_placed_in(given)
+    emit(render(report, fmt, lang, fail_on), output)
     summary = f"{report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} infos"
     for name, why in report.skipped.items():
         click.echo(f"validate: check {name} skipped: {why}", err=True)
-    click.echo(f"validate: {report.subject}, {report.triples} triples: {summary}", err=True)
+    click.echo(f"validate: {report.subject}, {report.triples} {report.counted}: {summary}", err=True)
     sys.exit(1 if report.failed(fail_on) else 0)
 
 
@@ -206,7 +217,6 @@ def _validate_published(project, paths, validator, endpoint, graph_iri, timeout,
 @cli.command("queries")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
 @click.pass_context
-@handled
 def list_queries(ctx, fmt):
     """List the named queries in queries/, with their parameters.
 
@@ -238,69 +248,75 @@ def list_queries(ctx, fmt):
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
               help="Set a parameter of a named query; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default=None,
-              help="table (default), csv, tsv, json, xml, md for SELECT/ASK; ttl (default), nt, jsonld, xml for CONSTRUCT/DESCRIBE.")
-@click.option("--endpoint", help="Run against this SPARQL 1.1 endpoint instead of the bundled data.")
+              help="table (default), csv, tsv, json, xml, md for SELECT/ASK; ttl (default), nt, jsonld, xml for "
+                   "CONSTRUCT/DESCRIBE; with -o, the file's suffix chooses when this is not given.")
+@click.option("--endpoint", help="Run against this SPARQL 1.1 endpoint (http or https) instead of the bundled data.")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="With --endpoint: query this named graph as the default graph (sent as default-graph-uri), "
+                   "such as the one 'publish --graph' replaced.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds to wait for a remote endpoint.")
+              help="Seconds to wait for a remote endpoint, or for SERVICE with --allow-service.")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE send requests to other servers (refused otherwise, as the server refuses it).")
 @_store_option
 @_output_option
 @click.pass_context
-@handled
-def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, store_dir, output):
+@_with_progress
+def query(ctx, query, sparql_text, params, fmt, endpoint, graph_iri, timeout, allow_service, store_dir, output):
     """Run a named query (QUERY is its name), a .rq file, or - for stdin.
 
-    Parameters are bound as typed RDF terms, never pasted into the query text.
+    Parameters are bound as typed RDF terms, never pasted into the query text; an IRI parameter
+    that names nothing in the graph is refused, with the nearest known names. The project's
+    prefixes (hkg:, kg:, skos:, ...) need no PREFIX line. Only queries are run: updates are
+    refused, and so is SERVICE unless --allow-service is given.
 
     \b
     Examples:
-      heritage-kg query blue-shield-founders
+      heritage-kg query founders
       heritage-kg query partners -p organisation icom --format csv
-      heritage-kg query --sparql 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'
+      heritage-kg query --sparql 'SELECT ?o WHERE { ?o a hkg:Organisation } LIMIT 5'
       heritage-kg query agreements --endpoint http://localhost:7878/query
+      heritage-kg query agreements --endpoint http://localhost:7878/query --graph https://w3id.org/heritage-kg/graph
       heritage-kg query timeline --store heritage-kg.store
     """
-    from .errors import UsageError
-    from .output import check_writable, emit
-    from .queries import NamedQuery, read_query
+    from .asking import check_terms, choose, refuse
+    from .output import emit
+    from .queries import bind_values
     from .results import render
 
     project = _project(ctx)
-    if output:
-        check_writable(output)
-    if (query is None) == (sparql_text is None):
-        raise UsageError("give either a QUERY (name, file or -) or --sparql TEXT")
     if endpoint and store_dir:
         raise UsageError("give either --endpoint or --store, not both")
+    if graph_iri and not endpoint:
+        raise UsageError("--graph: only with --endpoint (the bundled data and a store hold one graph)")
     given = {}
     for name, value in params:
         if name in given:
             raise UsageError(f"parameter {name!r} given twice")
         given[name] = value
-    if sparql_text is not None:
-        named = NamedQuery("--sparql", Path("--sparql"), sparql_text)
-    elif query == "-":
-        named = NamedQuery("stdin", Path("-"), sys.stdin.read())
-    elif query.endswith(".rq") or "/" in query:
-        if not Path(query).is_file():
-            raise UsageError(f"{query}: no such query file")
-        named = read_query(Path(query))
-    else:
-        known = {path.stem: path for path in project.query_files()}
-        if query not in known:
-            raise UsageError(f"unknown query {query!r}; 'heritage-kg queries' lists them")
-        named = read_query(known[query])  # only this one: another's broken header is not this one's error
+    named = choose(project, query, sparql_text)
+    refuse(named, allow_service)
     if given and not named.params:
         raise UsageError(f"query {named.name!r} takes no parameters")
-    text = named.bind(given) if named.params else named.text
+    bindings = named.bindings(given)
     if endpoint:
         from .engine import RemoteEngine
+        from .publish import target_url
 
-        engine = RemoteEngine(endpoint, timeout)
+        if graph_iri:
+            target_url(endpoint, graph_iri)  # the same check of the IRI as publish makes
+        engine = RemoteEngine(endpoint, timeout, default_graph=graph_iri)
     else:
         from .engine import EmbeddedEngine
 
         engine = EmbeddedEngine(_published(project, store_dir))
-    result = engine.query(text, named.name, fmt)
+    check_terms(named, bindings, given, engine)
+    text = bind_values(named.text, bindings, named.name) if bindings else named.text
+    fmt = _chosen(fmt, output, SUFFIXES["result"], None)
+    if endpoint:
+        result = engine.query(text, named.name, fmt)
+    else:
+        result = engine.query(text, named.name, fmt, timeout=timeout if allow_service else None)
     fmt = fmt or ("ttl" if result.kind == "graph" else "table")
     emit(render(result, fmt), output)
     if result.incomplete:
@@ -309,11 +325,12 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, timeout, store_dir, ou
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(RDF_FORMAT_NAMES), default="ttl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RDF_FORMAT_NAMES), default=None,
+              help="ttl (default), nt, nq, trig, jsonld or xml; with -o, the file's suffix chooses when this is not given.")
 @_store_option
 @_output_option
 @click.pass_context
-@handled
+@_with_progress
 def export(ctx, fmt, store_dir, output):
     """Export the whole dataset, with its standard-vocabulary triples and its VoID/DCAT
     description. The output is byte-identical across runs.
@@ -324,21 +341,28 @@ def export(ctx, fmt, store_dir, output):
       heritage-kg export --format jsonld > heritage-kg.jsonld
       heritage-kg export --store heritage-kg.store --format nt -o heritage-kg.nt
     """
-    from .export import export_utf8 as run
-    from .output import check_writable, emit, emit_file
+    from .export import make_export
+    from .output import emit, emit_file
 
     project = _project(ctx)
-    if output:
-        check_writable(output)
+    fmt = _chosen(fmt, output, SUFFIXES["rdf"], "ttl")
     if store_dir is None:
-        emit(run(_published(project, None), fmt), output)
-        return
-    opened = _opened(project, store_dir)
-    kept = _kept(store_dir, opened, fmt)
-    if kept is not None and fmt == "nt":
-        emit_file(kept, output)
+        made = make_export(_published(project, None), fmt)
+        emit(made.body, output)
+        graph, triples = made.graph, made.triples
     else:
-        emit(run(opened.store, fmt, kept), output)
+        opened = _opened(project, store_dir)
+        kept = _kept(store_dir, opened, fmt)
+        if kept is not None and fmt == "nt":
+            kept.verify()
+            emit_file(kept.path, output)
+            graph, triples = opened.manifest.triples, kept.triples
+        else:
+            made = make_export(opened.store, fmt, kept, opened.manifest.triples)
+            emit(made.body, output)
+            graph, triples = made.graph, made.triples
+    click.echo(f"export: {triples} triples as {fmt}: the published graph (the files and the standard-vocabulary "
+               f"triples added to them, {graph} as stats counts it) and its dataset description", err=True)
 
 
 @cli.command()
@@ -346,7 +370,7 @@ def export(ctx, fmt, store_dir, output):
               help="Folder to build the store in; built beside it, then renamed into place.")
 @click.option("--force", is_flag=True, help="Replace DIR even if it is not a heritage-kg store.")
 @click.pass_context
-@handled
+@_with_progress
 def load(ctx, store_dir, force):
     """Build the on-disk store that query, export, stats, graph, serve and publish read with --store.
 
@@ -375,14 +399,20 @@ def load(ctx, store_dir, force):
 @click.option("--graph", metavar="IRI", help="Replace this named graph (default: the default graph).")
 @click.option("--format", "fmt", type=click.Choice(("nt", "ttl")), default="nt", show_default=True,
               help="Format of the upload.")
+@click.option("--query-endpoint", metavar="URL",
+              help="The server's SPARQL query endpoint, from which the published triples are counted back "
+                   "(default: found beside --endpoint on Oxigraph, Virtuoso and Fuseki).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds to wait for the server at each step.")
 @_store_option
 @click.pass_context
-@handled
-def publish(ctx, endpoint, graph, fmt, timeout, store_dir):
+@_with_progress
+def publish(ctx, endpoint, graph, fmt, query_endpoint, timeout, store_dir):
     """Upload the dataset to a SPARQL server with the Graph Store Protocol (one HTTP PUT that
-    replaces the graph, so publishing twice leaves one copy).
+    replaces the graph, so publishing twice leaves one copy), then count the graph's triples
+    back from the server's query endpoint: a count that differs from what was sent fails (exit
+    1). With --store, the store's kept export is checked against its recorded SHA-256 and line
+    count first, so a damaged store is never sent.
 
     Credentials come from $HERITAGE_KG_TOKEN (sent as a Bearer token), $HERITAGE_KG_USER and
     $HERITAGE_KG_PASSWORD, or the netrc file ($NETRC, else ~/.netrc), never from the command line;
@@ -391,11 +421,13 @@ def publish(ctx, endpoint, graph, fmt, timeout, store_dir):
     \b
     Examples:
       heritage-kg publish --endpoint http://localhost:7878/store
-      heritage-kg publish --endpoint https://sparql.example.org/sparql-graph-crud-auth --graph https://w3id.org/heritage-kg/graph
+      heritage-kg publish --endpoint http://localhost:7878/store --graph https://w3id.org/heritage-kg/graph
+      heritage-kg publish --store heritage-kg.store --endpoint http://localhost:7878/store
     """
-    from .publish import publish as run
+    from .publish import publish as run, targets
 
     project = _project(ctx)
+    targets(endpoint, graph, query_endpoint)  # before any work
     ready = None
     if store_dir is None:
         store = _published(project, None)
@@ -406,17 +438,17 @@ def publish(ctx, endpoint, graph, fmt, timeout, store_dir):
         if kept is not None:
             from .export import export_utf8
 
-            ready = (export_utf8(store, fmt, kept), opened.manifest.dump["triples"])
-    done = run(store, endpoint, graph, fmt, timeout, ready=ready)
+            ready = (export_utf8(store, fmt, kept), kept.triples)
+    done = run(store, endpoint, graph, fmt, timeout, ready=ready, query_endpoint=query_endpoint)
     click.echo(f"publish: sent {done.triples} triples ({done.size} bytes) to {done.url}: "
-               f"HTTP {done.status} in {done.seconds:.1f} s", err=True)
+               f"HTTP {done.status} in {done.seconds:.1f} s; {done.query_url} counts {done.found}", err=True)
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
 @_store_option
 @click.pass_context
-@handled
+@_with_progress
 def stats(ctx, fmt, store_dir):
     """Entities per class, relationships per kind, statements per source, label coverage.
 
@@ -433,7 +465,8 @@ def stats(ctx, fmt, store_dir):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(("svg", "dot", "graphml", "mermaid")), default="svg", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(NETWORK_FORMATS), default=None,
+              help="svg (default), dot, graphml or mermaid; with -o, the file's suffix chooses when this is not given.")
 @click.option("--kind", "kinds", multiple=True,
               type=click.Choice(("agreement", "membership", "advice", "recognition", "unit", "founding")),
               help="Draw only these kinds of tie; repeatable (default: all).")
@@ -442,7 +475,7 @@ def stats(ctx, fmt, store_dir):
 @_store_option
 @_output_option
 @click.pass_context
-@handled
+@_with_progress
 def graph(ctx, fmt, kinds, around, depth, store_dir, output):
     """Draw the network of organisations: SVG, or DOT, GraphML and Mermaid for other tools.
 
@@ -455,12 +488,11 @@ def graph(ctx, fmt, kinds, around, depth, store_dir, output):
       heritage-kg graph --format mermaid
     """
     from .network import KINDS, render
-    from .output import check_writable, emit
+    from .output import emit
     from .queries import Param
 
     project = _project(ctx)
-    if output:
-        check_writable(output)
+    fmt = _chosen(fmt, output, SUFFIXES["network"], "svg")
     centre = Param("around", "iri").term(around).value if around else None
     emit(render(_published(project, store_dir), fmt, list(kinds) or list(KINDS), centre, depth), output)
 
@@ -471,7 +503,7 @@ def graph(ctx, fmt, kinds, around, depth, store_dir, output):
 @click.option("--format", "fmt", type=click.Choice(("text", "json", "md")), default="text", show_default=True)
 @_output_option
 @click.pass_context
-@handled
+@_with_progress
 def diff(ctx, old, new, fmt, output):
     """Say what changed between two versions of the data, in domain terms.
 
@@ -483,11 +515,9 @@ def diff(ctx, old, new, fmt, output):
       heritage-kg diff old.nt new.nt --format md
     """
     from .diff import diff as run, load_version, render
-    from .output import check_writable, emit
+    from .output import emit
 
     project = _project(ctx)
-    if output:
-        check_writable(output)
     changes = run(load_version(old, project.root), load_version(new, project.root))
     emit(render(changes, fmt), output)
 
@@ -495,7 +525,7 @@ def diff(ctx, old, new, fmt, output):
 @cli.command()
 @_output_option
 @click.pass_context
-@handled
+@_with_progress
 def coverage(ctx, output):
     """Write the coverage table: per source document and line, the statements taken from it
     and the IRIs that hold them.
@@ -506,11 +536,9 @@ def coverage(ctx, output):
     """
     from .build import build_store
     from .coverage import render
-    from .output import check_writable, emit
+    from .output import emit
 
     project = _project(ctx)
-    if output:
-        check_writable(output)
     emit(render(build_store(project, materialised=False)), output)
 
 
@@ -528,7 +556,6 @@ def coverage(ctx, output):
                    "one per core suits a large graph.")
 @_store_option
 @click.pass_context
-@handled
 def serve(ctx, host, port, query_timeout, row_cap, workers, processes, store_dir):
     """Publish the graph: a read-only SPARQL endpoint, linked-data pages and dumps.
 

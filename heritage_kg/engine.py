@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .errors import EndpointError, QueryError
+from .errors import EndpointError, QueryError, UsageError
 from .formats import RESULT_FORMATS
-from .queries import query_form
+from .queries import query_form, with_prefixes
+from .terms import PREFIXES as _PREFIXES
 
 
 @dataclass
@@ -34,12 +35,39 @@ class EmbeddedEngine:
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def query(self, text: str, name: str = "query", fmt: str | None = None) -> Result:
+    def query(self, text: str, name: str = "query", fmt: str | None = None, timeout: float | None = None) -> Result:
         """The answer to ``text``. When ``fmt`` names a SPARQL results format, the solutions of a
-        SELECT come back written in it (``Result.serialised``) rather than as rows."""
+        SELECT come back written in it (``Result.serialised``) rather than as rows. The project's
+        prefixes need no declaration. With ``timeout``, a query still running after that many
+        seconds (a SERVICE call to a server that never answers) is given up: Oxigraph has no
+        limit of its own, and works without the GIL, so a thread can wait for it."""
+        if timeout is None:
+            return self._query(text, name, fmt)
+        import threading
+
+        box: list = []
+
+        def work():
+            try:
+                box.append(self._query(text, name, fmt))
+            except BaseException as error:
+                # handed to the caller's thread without the frames that hold Oxigraph's answer,
+                # which must be let go in the thread that made it
+                error.__context__ = error.__cause__ = None
+                box.append(error.with_traceback(None))
+        worker = threading.Thread(target=work, name=f"query {name}", daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            raise QueryError(f"{name}: no answer within {timeout:g} s (--timeout)")
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
+
+    def _query(self, text: str, name: str, fmt: str | None) -> Result:
         # Oxigraph evaluates as the answer is read, so errors can come while reading it too
         try:
-            answer = self.store.query(text)
+            answer = self.store.query(text, prefixes=_PREFIXES)
             if isinstance(answer, ox.QueryBoolean):
                 return Result("boolean", boolean=bool(answer))
             if isinstance(answer, ox.QuerySolutions):
@@ -59,16 +87,47 @@ class EmbeddedEngine:
             raise QueryError(f"{name}: {error}") from None
 
 
+_AT = re.compile(r"^error at (\d+):(\d+): ")
+
+
 def _sparql_message(error: SyntaxError) -> str:
-    text = str(error)
-    return text.replace("\n", " ")
+    """Oxigraph's syntax error in plain words: where, and what was expected, briefly."""
+    text = " ".join(str(error).split())
+    where = ""
+    at = _AT.match(text)
+    if at:
+        where = f"line {at.group(1)}, column {at.group(2)}: "
+        text = text[at.end():]
+    if "Prefix not found" in text:
+        return where + "an undeclared prefix (declare it with PREFIX; the project's own, such as hkg: and kg:, need none)"
+    if text.startswith("expected one of "):
+        choices = [c for c in re.split(r", (?=\S)", text[len("expected one of "):]) if not c.startswith("[")]
+        text = "expected " + " or ".join(choices[:4]) + (" or something else" if len(choices) > 4 else "") \
+            if choices else "unexpected text here"
+    return where + (text if len(text) <= 160 else text[:157] + "...")
+
+
+def http_url(url: str, option: str = "--endpoint") -> str:
+    """``url`` when it is an http or https URL with a host; else a usage error naming
+    ``option``. Other schemes are refused: ``file:`` would read this machine's files."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as error:
+        raise UsageError(f"{option} {url}: not a valid URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError(f"{option} {url}: not an http or https URL")
+    return url
 
 
 class RemoteEngine:
     """Queries a SPARQL 1.1 Protocol endpoint through SPARQLWrapper."""
 
     def __init__(self, endpoint: str, timeout: float = 30.0, default_graph: str | None = None):
-        self.endpoint = endpoint
+        self.endpoint = http_url(endpoint)
         self.timeout = timeout
         #: Sent as the protocol's default-graph-uri, so that queries read this named graph.
         self.default_graph = default_graph
@@ -81,7 +140,7 @@ class RemoteEngine:
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)
         client.setTimeout(int(max(1, self.timeout)))
-        client.setQuery(text)
+        client.setQuery(with_prefixes(text))
         # SPARQLWrapper guesses the form from the first keyword it sees, comments included, so a
         # header that says "describe" or "load" would be sent as the wrong kind of request
         client.queryType = form = query_form(text)
@@ -95,9 +154,7 @@ class RemoteEngine:
         response = self._send(client, name)
         headers = {k.lower(): v for k, v in response.response.headers.items()}
         status = getattr(response.response, "status", getattr(response.response, "code", 200))
-        incomplete = None
-        if status == 206 or "x-sql-state" in headers:
-            incomplete = f"the endpoint sent a partial answer (HTTP {status}, X-SQL-State {headers.get('x-sql-state', '-')})"
+        incomplete = _partial(status, headers)
         body = response.response.read()
         if form in ("CONSTRUCT", "DESCRIBE"):
             try:
@@ -135,6 +192,19 @@ class RemoteEngine:
             if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
                 raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s") from None
             raise EndpointError(f"{self.endpoint}: unreachable: {reason}") from None
+
+
+def _partial(status: int, headers: dict[str, str]) -> str | None:
+    """Why the answer is partial, by what the server said, or None: HTTP 206, Virtuoso's anytime
+    query (X-SQL-State) and row limit (X-SPARQL-MaxRows), and `heritage-kg serve`'s row cap
+    (X-Result-Truncated)."""
+    if headers.get("x-result-truncated", "").lower().startswith("true"):
+        return f"the endpoint cut the answer short (X-Result-Truncated: {headers['x-result-truncated']})"
+    if "x-sparql-maxrows" in headers:
+        return f"the endpoint cut the answer at its row limit (X-SPARQL-MaxRows: {headers['x-sparql-maxrows']})"
+    if status == 206 or "x-sql-state" in headers:
+        return f"the endpoint sent a partial answer (HTTP {status}, X-SQL-State {headers.get('x-sql-state', '-')})"
+    return None
 
 
 def _term(binding: dict):

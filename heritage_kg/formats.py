@@ -51,3 +51,15 @@ RESULT_FORMATS: dict[str, ResultFormat] = {
 
 #: Formats for graph results (CONSTRUCT, DESCRIBE) of `query`.
 GRAPH_RESULT_FORMATS = ("ttl", "nt", "jsonld", "xml")
+#: Formats of the network picture of `heritage-kg graph`.
+NETWORK_FORMATS = ("svg", "dot", "graphml", "mermaid")
+
+#: File suffixes and the formats they stand for, for each kind of output, when -o is given
+#: without --format: the suffixes of the tables above, and the common aliases of a few.
+SUFFIXES: dict[str, dict[str, str]] = {
+    "rdf": {spec.suffix: name for name, spec in RDF_FORMATS.items()},
+    "result": {**{spec.suffix: name for name, spec in RESULT_FORMATS.items()}, ".json": "json", ".xml": "xml",
+               **{RDF_FORMATS[name].suffix: name for name in GRAPH_RESULT_FORMATS}},
+    "network": {".svg": "svg", ".dot": "dot", ".gv": "dot", ".graphml": "graphml", ".mmd": "mermaid"},
+    "report": {".txt": "text", ".json": "json", ".sarif": "sarif"},
+}

@@ -3,6 +3,10 @@
 Parsing goes through Oxigraph's parser, which is strict: it rejects what the RDF 1.1 Turtle
 grammar rejects (a literal as subject, an IRI with a space, ``"x"@en^^dt``) even where rdflib
 would accept it, and it does not recurse, so deeply nested input cannot overflow the stack.
+
+Files are parsed with no base IRI, so a relative IRI is an error rather than a path of this
+machine (``<passwd>`` would otherwise become ``<file:///home/.../data/passwd>`` in every export),
+and an IRI of the ``file:`` scheme, written in full, is refused too.
 """
 
 from __future__ import annotations
@@ -62,24 +66,101 @@ def raise_for_issues(issues: list[SyntaxIssue]) -> None:
         raise DataError(f"{issues[0]}{more}")
 
 
+#: The longest token (a literal, an IRI) Oxigraph's parser holds in its buffer, in bytes.
+MAX_TOKEN = 16 * 1024 * 1024
+#: Syntax errors reported for one file at most; the parser goes on after each.
+MAX_ISSUES = 100
+_RELATIVE = "No scheme found in an absolute IRI"
+#: Bytes that may spell a file: IRI, through the scheme itself or a \u escape in an IRI.
+_MAYBE_FILE = re.compile(rb"(?i)file:|\\[uU]")
+
+
 def _issue(path: Path, error: SyntaxError) -> SyntaxIssue:
     text = str(error.msg if hasattr(error, "msg") else error)
     text = _TRAILER.sub("", _POSITION.sub("", text))
+    if text.startswith(_RELATIVE):
+        text = "a relative IRI: the project's files have no base IRI, so write every IRI in full or as a prefixed name"
     return SyntaxIssue(path, error.lineno or 1, error.offset or 1, text)
+
+
+def _too_long(path: Path) -> SyntaxIssue:
+    """Where the token that overflowed the parser's buffer starts."""
+    from .sourcemap import long_token
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    line, column = long_token(text, MAX_TOKEN) or (1, 1)
+    return SyntaxIssue(path, line, column, f"a literal or IRI longer than the parser's limit of "
+                                           f"{MAX_TOKEN // (1024 * 1024)} MiB")
+
+
+def _file_iris(path: Path, data: bytes) -> list[SyntaxIssue]:
+    """An issue for each IRI of the file: scheme in the file, which would publish a path of this
+    machine. Scanned only when the bytes could spell one."""
+    if not _MAYBE_FILE.search(data):
+        return []
+    from .sourcemap import iri_tokens
+
+    return [SyntaxIssue(path, line, column, f"<{iri}>: an IRI of the file: scheme names a path of this machine; "
+                                            "use an http(s) IRI")
+            for iri, line, column in iri_tokens(data.decode("utf-8", errors="replace"))
+            if iri.lower().startswith("file:")]
+
+
+def all_issues(path: Path, data: bytes | None = None) -> list[SyntaxIssue]:
+    """Every syntax issue of one file, the parser going on after each (up to `MAX_ISSUES`)."""
+    if data is None:
+        data = _read(path)
+    issues: list[SyntaxIssue] = []
+    quads = ox.parse(data, format=ox.RdfFormat.TURTLE)
+    while len(issues) < MAX_ISSUES:
+        try:
+            next(quads)
+        except StopIteration:
+            break
+        except SyntaxError as error:
+            issue = _issue(path, error)
+            if issues and (issues[-1].line, issues[-1].column) == (issue.line, issue.column):
+                break  # the parser is not moving on
+            issues.append(issue)
+        except MemoryError:
+            issues.append(_too_long(path))
+            break
+    return sorted(issues + _file_iris(path, data), key=lambda issue: (issue.line, issue.column))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def load_each_into(store: ox.Store, paths: list[Path]) -> list[SyntaxIssue]:
     """Parse each file strictly straight into ``store`` (no Python object per triple), and return
     the syntax issues of all of them rather than stopping at the first."""
+    from .progress import phase
+
     issues = []
-    for path in paths:
-        try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        except SyntaxError as error:
-            issues.append(_issue(path, error))
-        except OSError as error:
-            raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
+    sizes = [_size(path) for path in paths]
+    with phase("parsing", total=sum(sizes)) as advance:
+        for path, size in zip(paths, sizes):
+            try:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+            except (SyntaxError, MemoryError):
+                issues.extend(all_issues(path) or [_too_long(path)])
+                continue
+            except OSError as error:
+                raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
+            issues.extend(_file_iris(path, _read(path)))
+            advance(size)
     return issues
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def load_into(store: ox.Store, paths: list[Path]) -> None:
@@ -88,17 +169,23 @@ def load_into(store: ox.Store, paths: list[Path]) -> None:
     raise_for_issues(load_each_into(store, paths))
 
 
-def parse_file(path: Path) -> list[ox.Triple]:
-    """Parse one Turtle file strictly; raise SyntaxError with its position on failure."""
+def _parse_file(path: Path) -> list[ox.Triple]:
+    """Parse one Turtle file strictly; raise _Unparsed with every issue of the file on failure."""
+    data = _read(path)
+    issues = _file_iris(path, data)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DataError(f"{path}: cannot read: {error.strerror or error}") from None
-    base = path.resolve().as_uri()
-    return [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base)
-    ]
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    except (SyntaxError, MemoryError):
+        raise _Unparsed(all_issues(path, data) or [_too_long(path)]) from None
+    if issues:
+        raise _Unparsed(issues)
+    return triples
+
+
+class _Unparsed(Exception):
+    def __init__(self, issues: list[SyntaxIssue]) -> None:
+        super().__init__(str(issues[0]))
+        self.issues = issues
 
 
 def load(paths: list[Path]) -> Loaded:
@@ -106,7 +193,7 @@ def load(paths: list[Path]) -> Loaded:
     loaded = Loaded()
     for path in paths:
         try:
-            loaded.triples[path] = parse_file(path)
-        except SyntaxError as error:
-            loaded.issues.append(_issue(path, error))
+            loaded.triples[path] = _parse_file(path)
+        except _Unparsed as error:
+            loaded.issues.extend(error.issues)
     return loaded

@@ -39,10 +39,15 @@ def materialise(store: ox.Store, rules: list[Path]) -> None:
     """Add the implied triples to ``store``: the closure, then each rule, in order, each seeing
     what the ones before it added. (It does not count them: ``len`` of a store of millions of
     triples takes a good part of a second.)"""
-    for update in _CLOSURE:
-        store.update(_PREFIXES + update)
-    for rule in rules:
-        try:
-            store.update(rule.read_text(encoding="utf-8"))
-        except SyntaxError as error:
-            raise DataError(f"{rule}:{error.lineno or 1}: {error}") from None
+    from .progress import phase
+
+    with phase("adding the standard-vocabulary triples", total=len(_CLOSURE) + len(rules)) as advance:
+        for update in _CLOSURE:
+            store.update(_PREFIXES + update)
+            advance()
+        for rule in rules:
+            try:
+                store.update(rule.read_text(encoding="utf-8"))
+            except SyntaxError as error:
+                raise DataError(f"{rule}:{error.lineno or 1}: {error}") from None
+            advance()

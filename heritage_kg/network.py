@@ -13,7 +13,6 @@ import pyoxigraph as ox
 from .errors import DataError, UsageError
 from .project import ENTITY_NS
 
-NETWORK_FORMATS = ("svg", "dot", "graphml", "mermaid")
 
 #: kind of tie -> (SPARQL pattern binding ?a ?b ?label, edge colour, line style, directed)
 KINDS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
+from . import scratch
 from .errors import UsageError
 
 
@@ -35,10 +35,11 @@ def _mode_for(path: Path) -> int:
 
 def write_atomic(path: Path, text: str | bytes | None = None, source: Path | None = None) -> None:
     """Write ``text`` (or bytes), or a copy of the file ``source``, to ``path`` through a
-    temporary file."""
+    temporary file, which is removed if anything fails, the process being interrupted included;
+    what an earlier run that was killed left is swept first."""
     check_writable(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    scratch.sweep(path)
+    fd, tmp = scratch.make_file(path)
     try:
         if isinstance(text, bytes):
             with os.fdopen(fd, "wb") as handle:

@@ -57,13 +57,65 @@ class Published:
     size: int
     status: int
     seconds: float
+    #: The query endpoint the graph's triple count was read back from, and that count.
+    query_url: str = ""
+    found: int = 0
+
+
+#: Graph Store Protocol paths of well-known servers, and the query endpoint beside each.
+_QUERY_BESIDE = (
+    ("/store", "/query"),  # Oxigraph server
+    ("/sparql-graph-crud-auth", "/sparql"),  # Virtuoso
+    ("/sparql-graph-crud", "/sparql"),  # Virtuoso
+    ("/data", "/sparql"),  # Apache Jena Fuseki
+)
+
+
+def query_endpoint_for(endpoint: str) -> str | None:
+    """The query endpoint beside the Graph Store ``endpoint`` of a well-known server, or None."""
+    parts = urllib.parse.urlsplit(endpoint)
+    for store, query in _QUERY_BESIDE:
+        if parts.path.endswith(store):
+            path = parts.path[: -len(store)] + query
+            return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    return None
+
+
+def targets(endpoint: str, graph: str | None, query_endpoint: str | None) -> tuple[str, str]:
+    """The Graph Store URL to send ``graph`` to, and the query endpoint to count it back from;
+    a usage error when either cannot be told."""
+    from .engine import http_url
+
+    url = target_url(endpoint, graph)
+    query_url = query_endpoint or query_endpoint_for(endpoint)
+    if query_url is None:
+        raise UsageError(f"--endpoint {endpoint}: cannot tell this server's query endpoint, from which the "
+                         "published triples are counted back; give it with --query-endpoint URL")
+    return url, http_url(query_url, "--query-endpoint")
+
+
+def count_query(graph: str | None) -> str:
+    """The SPARQL that counts the triples of ``graph`` (the default graph when None)."""
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"
+
+
+def read_back(query_url: str, graph: str | None, timeout: float) -> int:
+    """How many triples ``graph`` holds, as the server's query endpoint counts them."""
+    from .engine import RemoteEngine
+
+    try:
+        rows = RemoteEngine(query_url, timeout).query(count_query(graph), name="count").rows
+        return int(rows[0]["n"].value)
+    except (IndexError, KeyError, ValueError, AttributeError):
+        raise EndpointError(f"{query_url}: the count of the published graph came back unreadable") from None
 
 
 def target_url(endpoint: str, graph: str | None) -> str:
     """The Graph Store Protocol URL of ``graph`` (the default graph when None) at ``endpoint``."""
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--endpoint {endpoint}: not an http or https URL")
+    from .engine import http_url
+
+    parts = urllib.parse.urlsplit(http_url(endpoint))
     if parts.username is not None or parts.password is not None:
         raise UsageError(f"--endpoint: credentials in the URL are refused; set {USER_ENV} and {PASSWORD_ENV}, "
                          "or use a netrc file")
@@ -123,24 +175,23 @@ def credentials(host: str) -> Credentials | None:
 def payload(store: ox.Store, fmt: str) -> tuple[bytes, int]:
     """The export of ``store`` in ``fmt`` (the same bytes as `heritage-kg export`), and how
     many triples it holds."""
-    from .describe import describe
-    from .serialise import serialise_store_utf8
-    from .stats import figures
+    from .export import make_export
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: the Graph Store Protocol takes one of {', '.join(FORMATS)}")
-    description = describe(figures(store))
-    body = serialise_store_utf8(store, fmt, description=description)
-    new = {t for t in description if ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) not in store}
-    return body, len(store) + len(new)
+    made = make_export(store, fmt)
+    return made.body, made.triples
 
 
 def publish(store: ox.Store, endpoint: str, graph: str | None = None, fmt: str = "nt",
-            timeout: float = 60.0, ready: tuple[bytes, int] | None = None) -> Published:
+            timeout: float = 60.0, ready: tuple[bytes, int] | None = None,
+            query_endpoint: str | None = None) -> Published:
     """Replace ``graph`` at the Graph Store ``endpoint`` with the dataset held by ``store``;
     ``ready`` is its `payload` in ``fmt`` where that is made already (an on-disk store keeps
-    its N-Triples export)."""
-    url = target_url(endpoint, graph)
+    its N-Triples export). Then read the graph's triple count back from ``query_endpoint`` (by
+    default the one beside ``endpoint`` on well-known servers), and fail when it is not what
+    was sent."""
+    url, query_url = targets(endpoint, graph, query_endpoint)
     host = urllib.parse.urlsplit(url).hostname or ""
     creds = credentials(host)
     if creds is not None and urllib.parse.urlsplit(url).scheme != "https" and not is_loopback(host):
@@ -149,7 +200,13 @@ def publish(store: ox.Store, endpoint: str, graph: str | None = None, fmt: str =
     body, count = ready if ready is not None else payload(store, fmt)
     started = time.monotonic()
     status = put(url, body, RDF_FORMATS[fmt].media_type, creds, timeout)
-    return Published(url, count, len(body), status, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    found = read_back(query_url, graph, timeout)
+    if found != count:
+        where = f"graph <{graph}>" if graph else "the default graph"
+        raise EndpointError(f"{_public(url)}: HTTP {status}, but {query_url} counts {found} triples in {where} "
+                            f"where {count} were sent; the server did not store the dataset whole")
+    return Published(url, count, len(body), status, seconds, query_url, found)
 
 
 def put(url: str, body: bytes, media_type: str, creds: Credentials | None, timeout: float) -> int:

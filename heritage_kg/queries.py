@@ -23,11 +23,12 @@ from .terms import PREFIXES
 _HEADER = "#+ "
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPES = ("iri", "string", "integer", "date", "year", "boolean")
-_SCAN = re.compile(
-    r'#[^\n]*|<[^>\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|\bWHERE\s*\{',
-    re.IGNORECASE,
-)
+#: Strings, IRIs and comments: what to blank out before looking for keywords in a query.
+SKIP = re.compile(r'#[^\n]*+|<[^>\s]*+>|"""(?:[^"\\]++|\\.|"(?!""))*+"""|\'\'\'(?:[^\'\\]++|\\.|\'(?!\'\'))*+\'\'\''
+                  r'|"(?:[^"\\\n]++|\\.)*+"|\'(?:[^\'\\\n]++|\\.)*+\'')
+_UPDATE = re.compile(r"(?<![\w:?$-])(LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD|WITH)(?![\w:-])", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
+_SCAN = re.compile(SKIP.pattern + r"|\bWHERE\s*\{", re.IGNORECASE)
 _FORM = re.compile(r"^(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
                    re.IGNORECASE)
 
@@ -40,6 +41,9 @@ class Param:
     default: object = None
     #: For IRI parameters: the namespace a bare slug is expanded into (default: entities).
     namespace: str = ENTITY_NS
+    #: For integer parameters: the smallest and largest values the query makes sense for.
+    minimum: int | None = None
+    maximum: int | None = None
 
     @property
     def required(self) -> bool:
@@ -60,7 +64,12 @@ class Param:
         if self.type == "integer":
             if not re.fullmatch(r"[+-]?\d+", text):
                 raise UsageError(f"{where}: {text!r} is not an integer")
-            return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
+            number = int(text)
+            if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+                bounds = (f"from {self.minimum} to {self.maximum}" if self.minimum is not None and self.maximum is not None
+                          else f"at least {self.minimum}" if self.minimum is not None else f"at most {self.maximum}")
+                raise UsageError(f"{where}: {number} is out of range ({bounds})")
+            return ox.Literal(str(number), datatype=ox.NamedNode(_XSD + "integer"))
         if self.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 raise UsageError(f"{where}: {text!r} is not a date (YYYY-MM-DD)")
@@ -109,6 +118,10 @@ class NamedQuery:
 
     def bind(self, given: dict[str, str]) -> str:
         """The query text with every parameter bound as a typed RDF term."""
+        return bind_values(self.text, self.bindings(given), self.name)
+
+    def bindings(self, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+        """The typed RDF term of every parameter: the one given, else its default."""
         known = {p.name for p in self.params}
         for name in given:
             if name not in known:
@@ -122,7 +135,30 @@ class NamedQuery:
                 raise UsageError(f"query {self.name!r}: missing parameter {param.name!r} (-p {param.name} VALUE)")
             else:
                 bindings[param.name] = param.term(param.default)
-        return bind_values(self.text, bindings, self.name)
+        return bindings
+
+
+def uses_service(query: str) -> bool:
+    """Whether the query has a SERVICE clause (outside strings, IRIs and comments)."""
+    return bool(_SERVICE.search(SKIP.sub(" ", query)))
+
+
+def is_update(query: str) -> bool:
+    """Whether the text is a SPARQL update (or holds one of its keywords outside strings, IRIs
+    and comments)."""
+    return bool(_UPDATE.search(SKIP.sub(" ", query)))
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with a PREFIX declaration for each of the project's prefixes that it uses without
+    declaring, all on its first line, so that the lines of an error stay those the user wrote."""
+    body = SKIP.sub(" ", text)  # a prefix inside a string, an IRI or a comment is none
+    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w.-]*):", body)}
+    used = [prefix for prefix in PREFIXES if prefix not in declared
+            and re.search(rf"(?<![\w.:?$-]){re.escape(prefix)}:", body)]
+    if not used:
+        return text
+    return " ".join(f"PREFIX {prefix}: <{PREFIXES[prefix]}>" for prefix in used) + " " + text
 
 
 def query_form(text: str) -> str:
@@ -175,8 +211,14 @@ def read_query(path: Path) -> NamedQuery:
         ptype = item.get("type", "string")
         if ptype not in _TYPES:
             raise UsageError(f"{path}: parameter {item['name']!r} has unknown type {ptype!r} (one of {', '.join(_TYPES)})")
+        bounds = []
+        for key in ("min", "max"):
+            bound = item.get(key)
+            if bound is not None and (ptype != "integer" or not isinstance(bound, int) or isinstance(bound, bool)):
+                raise UsageError(f"{path}: parameter {item['name']!r}: {key} must be a whole number, for an integer parameter")
+            bounds.append(bound)
         params.append(Param(str(item["name"]), ptype, str(item.get("description", "")), item.get("default"),
-                            str(item.get("namespace", ENTITY_NS))))
+                            str(item.get("namespace", ENTITY_NS)), *bounds))
     return NamedQuery(
         name=path.stem,
         path=path,

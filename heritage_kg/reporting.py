@@ -14,8 +14,10 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def render(report: Report, fmt: str, lang: str = "en") -> str:
-    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}[fmt](report, lang)
+def render(report: Report, fmt: str, lang: str = "en", fail_on: str = "error") -> str:
+    if fmt == "json":
+        return _json(report, lang, fail_on)
+    return {"text": _text, "sarif": _sarif, "github": _github}[fmt](report, lang)
 
 
 def _text(report: Report, lang: str) -> str:
@@ -31,7 +33,7 @@ def _text(report: Report, lang: str) -> str:
                 f"= {f.value}" if f.value else "") if x)
             lines.append(f"  {where:>8}  {f.severity:<7}  {f.text(lang)}" + (f"  {detail}" if detail else ""))
     counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in ("error", "warning", "info"))
-    lines.append(f"{report.subject}, {report.triples} triples: {counts}")
+    lines.append(f"{report.subject}, {report.triples} {report.counted}: {counts}")
     return "\n".join(lines) + "\n"
 
 
@@ -43,13 +45,16 @@ def _as_dict(f, lang: str) -> dict:
     }
 
 
-def _json(report: Report, lang: str) -> str:
+def _json(report: Report, lang: str, fail_on: str) -> str:
     body = {
-        "conforms": not report.findings,
+        # as the exit code says: no result of a severity that fails the run
+        "conforms": not report.failed(fail_on),
+        "fail_on": report.failing(fail_on),
         "files": [str(p) for p in report.files],
         "source": report.source,
         "skipped": report.skipped,
         "triples": report.triples,
+        "triples_counted": report.counted,
         "counts": {s: report.count(s) for s in ("error", "warning", "info")},
         "results": [_as_dict(f, lang) for f in report.findings],
     }

@@ -88,16 +88,26 @@ def compile_shapes(graph: ShapesGraph) -> list[Check]:
 
 def run(engine, checks: list[Check]) -> list[Result]:
     """Run every check through ``engine`` (engine.EmbeddedEngine or engine.RemoteEngine)."""
+    from .progress import phase
+
     results = []
-    for check in checks:
-        shape = check.shape
-        for row in engine.query(check.query, name=_short(shape.node)).rows:
-            path = shape.path
-            if check.component == "SPARQL":
-                bound = row.get("path")
-                path = Path(f"<{bound.value}>", _short(bound), (f"<{bound.value}>",)) if isinstance(bound, ox.NamedNode) else None
-            results.append(Result(row["this"], shape.node, path, row.get("value"), shape.severity,
-                                  SH + check.component + "ConstraintComponent", shape.messages))
+    with phase("checking the shapes", total=len(checks)) as advance:
+        for check in checks:
+            results.extend(_run_one(engine, check))
+            advance()
+    return results
+
+
+def _run_one(engine, check: Check) -> list[Result]:
+    results = []
+    shape = check.shape
+    for row in engine.query(check.query, name=_short(shape.node)).rows:
+        path = shape.path
+        if check.component == "SPARQL":
+            bound = row.get("path")
+            path = Path(f"<{bound.value}>", _short(bound), (f"<{bound.value}>",)) if isinstance(bound, ox.NamedNode) else None
+        results.append(Result(row["this"], shape.node, path, row.get("value"), shape.severity,
+                              SH + check.component + "ConstraintComponent", shape.messages))
     return results
 
 

@@ -8,6 +8,7 @@ compiled validator can never quietly skip a rule; ``validate --validator pyshacl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -39,6 +40,16 @@ class Path:
     sparql: str
     display: str
     steps: tuple[str, ...] = ()
+
+    @property
+    def predicate(self) -> str | None:
+        """The IRI of a path that is one predicate, or the inverse of one; else None."""
+        match = re.fullmatch(r"\^?\(?<([^>]*)>\)?", self.sparql)
+        return match.group(1) if match else None
+
+    @property
+    def inverse(self) -> bool:
+        return self.sparql.startswith("^")
 
     def pattern(self, subject: str, obj: str, names) -> str:
         """Triple patterns from ``subject`` to ``obj``: a sequence of predicates is spelled out as

@@ -138,17 +138,19 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
     # for its imports on every run
     import datetime
     import shutil
-    import tempfile
     import traceback
-    from concurrent.futures import ThreadPoolExecutor
 
+    from . import scratch
     from .build import build_store
     from .export import export_utf8
+    from .progress import phase
 
     folder = Path(folder)
+    scratch.restore_aside(folder)
     _check_target(folder, force)
+    scratch.sweep(folder)
     try:
-        work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".building"))
+        work = scratch.make_folder(folder)
     except OSError as error:
         raise UsageError(f"{folder}: cannot write in {folder.parent}: {error.strerror or error}") from None
     store = memory = None
@@ -161,10 +163,8 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
         memory = build_store(project)
         triples = len(memory)
         store = ox.Store(str(work / "store"))
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            written = pool.submit(_write, store, memory)
-            dump = export_utf8(memory, "nt")
-            written.result()
+        with phase("writing the store and its N-Triples export"):
+            dump = _written_while(store, memory, lambda: export_utf8(memory, "nt"))
         memory = None
         (work / "store" / DUMP).write_bytes(dump)
         dumped = {"file": DUMP, "sha256": hashlib.sha256(dump).hexdigest(), "triples": dump.count(b"\n")}
@@ -201,7 +201,92 @@ def _write(store: ox.Store, memory: ox.Store) -> None:
     store.flush()
 
 
-def dump_file(folder: Path, manifest: Manifest) -> Path | None:
+def _written_while(store: ox.Store, memory: ox.Store, work):
+    """Write ``memory`` into ``store`` in a thread while this one does ``work``; return what
+    ``work`` returns. The thread is started, and waited for, with interruptions held back, so
+    that it always ends before the caller goes on: a store still being written after its folder
+    is removed would write parts of itself back."""
+    import threading
+
+    from .guard import uninterrupted
+
+    failed: list[BaseException] = []
+
+    def write():
+        try:
+            _write(store, memory)
+        except BaseException as error:
+            failed.append(error)
+    writer = threading.Thread(target=write, name="store writer")
+    try:
+        with uninterrupted():  # a signal held back here is raised at the end of the block
+            writer.start()
+        done = work()
+    finally:
+        if writer.ident is not None:  # started
+            with uninterrupted():
+                writer.join()
+    if failed:
+        raise failed[0]
+    return done
+
+
+@dataclass
+class KeptExport:
+    """The N-Triples export kept in a store's folder, and what its manifest records of it. It is
+    handed out only once its bytes are checked against the record, so that a damaged or cut file
+    is never published as the dataset."""
+
+    path: Path
+    sha256: str
+    triples: int
+    #: (size, mtime_ns) of the file when its bytes were last found to match the record
+    _checked: tuple | None = None
+
+    def _damaged(self, why: str) -> DataError:
+        folder = self.path.parent
+        return DataError(f"{self.path}: {why}; the store is damaged: rebuild it with "
+                         f"'heritage-kg load --store {folder} --force'")
+
+    def _stat(self) -> tuple:
+        try:
+            info = self.path.stat()
+        except OSError as error:
+            raise self._damaged(f"cannot read it: {error.strerror or error}") from None
+        return info.st_size, info.st_mtime_ns
+
+    def verify(self, data: bytes | None = None) -> None:
+        """Check the file's bytes (or ``data``, read from it) against the record; raise
+        DataError when they differ. Unchanged since the last check, it is not read again."""
+        stat = self._stat()
+        if data is None and stat == self._checked:
+            return
+        digest, lines = hashlib.sha256(), 0
+        if data is not None:
+            digest.update(data)
+            lines = data.count(b"\n")
+        else:
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(1 << 22):
+                    digest.update(chunk)
+                    lines += chunk.count(b"\n")
+        if lines != self.triples:
+            raise self._damaged(f"holds {lines} lines where the store recorded {self.triples}")
+        if digest.hexdigest() != self.sha256:
+            raise self._damaged("its SHA-256 is not the one the store recorded")
+        self._checked = stat
+
+    def read(self) -> bytes:
+        """The file's bytes, checked."""
+        try:
+            data = self.path.read_bytes()
+        except OSError as error:
+            raise self._damaged(f"cannot read it: {error.strerror or error}") from None
+        self.verify(data)
+        return data
+
+
+def dump_file(folder: Path, manifest: Manifest) -> KeptExport | None:
     """The N-Triples export kept in the store at ``folder``, or None for a store built before
     the export was kept there, or by another version of heritage-kg: the export holds the
     dataset's description, which names the version that wrote it."""
@@ -210,22 +295,28 @@ def dump_file(folder: Path, manifest: Manifest) -> Path | None:
     path = Path(folder) / DUMP
     if not path.is_file():
         raise UsageError(f"{folder}: {DUMP} is missing; rebuild with 'heritage-kg load --store {folder} --force'")
-    return path
+    return KeptExport(path, manifest.dump["sha256"], manifest.dump["triples"])
 
 
 def _swap(built: Path, folder: Path) -> None:
     """Put ``built`` at ``folder``: a rename when nothing is there, else rename the old folder
-    aside first, so that at no point does ``folder`` hold a partial store."""
+    aside first, so that at no point does ``folder`` hold a partial store. Signals are held back
+    between the two renames; were the process killed there all the same, the next build finds
+    the old store aside (`scratch.restore_aside`) and puts it back."""
+    from . import scratch
+    from .guard import uninterrupted
+
     if not folder.exists():
         built.rename(folder)
         return
-    old = built.parent / "old"
-    folder.rename(old)
-    try:
-        built.rename(folder)
-    except OSError:
-        old.rename(folder)
-        raise
+    old = built.parent / scratch.ASIDE
+    with uninterrupted():
+        folder.rename(old)
+        try:
+            built.rename(folder)
+        except OSError:
+            old.rename(folder)
+            raise
 
 
 @dataclass
@@ -238,8 +329,10 @@ class Opened:
 def open_store(folder: Path, project: Project | None = None) -> Opened:
     """Open a store built by `build`, read-only. ``stale`` says whether the project's source
     files have changed since (only checked when ``project`` is given)."""
+    from .scratch import restore_aside
+
     folder = Path(folder)
-    if not folder.exists():
+    if not folder.exists() and restore_aside(folder) is None:
         raise UsageError(f"{folder}: no such store; build it with 'heritage-kg load --store {folder}'")
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder, so not a heritage-kg store")
@@ -248,8 +341,12 @@ def open_store(folder: Path, project: Project | None = None) -> Opened:
     manifest = Manifest.read(folder)
     try:
         store = ox.Store.read_only(str(folder))
-    except OSError as error:
-        raise UsageError(f"{folder}: cannot open the store: {str(error).splitlines()[0]}") from None
+    except (OSError, RuntimeError) as error:
+        first = (str(error).splitlines() or [type(error).__name__])[0]
+        if "Corruption" in first or not (folder / "CURRENT").is_file():
+            raise UsageError(f"{folder}: the store is damaged ({first}); rebuild it with "
+                             f"'heritage-kg load --store {folder} --force'") from None
+        raise UsageError(f"{folder}: cannot open the store: {first}") from None
     stale = project is not None and _is_stale(project, manifest)
     return Opened(store, manifest, stale)
 

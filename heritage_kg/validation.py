@@ -15,7 +15,7 @@ from .queries import read_query
 from .shaclsparql import Result, compile_shapes
 from .shaclsparql import run as run_checks
 from .shapegraph import ShapesGraph, UnsupportedShape
-from .sourcemap import SourceMap
+from .sourcemap import SourceMap, chain_key
 from .terms import graph_of, short, to_oxigraph
 
 SEVERITIES = ("error", "warning", "info")
@@ -59,6 +59,23 @@ class Report:
     @property
     def subject(self) -> str:
         return self.source or f"{len(self.files)} files"
+
+    @property
+    def counted(self) -> str:
+        """What ``triples`` counts: the files as written, or the published graph (the files and
+        the standard-vocabulary triples added to them, which `export` adds its description to)."""
+        return "triples as published" if self.source else "triples as written in the files"
+
+    def keep_placed_in(self, paths: list[Path]) -> None:
+        """Keep the findings placed in ``paths``, and every syntax error: one in any file stops
+        the validation of all of them."""
+        wanted = {p.resolve() for p in paths}
+        self.findings = [f for f in self.findings
+                         if f.kind == "syntax" or (f.path is not None and f.path.resolve() in wanted)]
+
+    def failing(self, fail_on: str = "error") -> list[str]:
+        """The severities that fail the run."""
+        return list(SEVERITIES[:SEVERITIES.index(fail_on) + 1])
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -118,8 +135,10 @@ def _run(report: Report, engine, store: ox.Store | None, shape_triples: list, ch
             shacl = pool.submit(_pyshacl, store, shape_triples)
         else:
             shacl = pool.submit(shacl_results, engine, shape_triples)
-        checked = pool.submit(_checks, engine, checks, store)
-        findings = [_finding(r, store) for r in shacl.result()] + checked.result()
+        holders = _Holders(store)
+        checked = pool.submit(_checks, engine, checks, holders)
+        shacl_findings = [_finding(r, holders) for r in shacl.result()]
+        findings = shacl_findings + checked.result()
         _place(report, findings, positions.result() if positions else SourceMap())
 
 
@@ -138,42 +157,95 @@ def _syntax(issue: SyntaxIssue) -> Finding:
     return Finding("error", "syntax", {"en": issue.message, "fr": issue.message}, issue.path, issue.line, issue.column)
 
 
-def _place(report: Report, findings: list[tuple[Finding, object]], smap: SourceMap) -> None:
-    """Give each finding the file:line of the node that holds it, and sort them by place."""
-    for finding, node in findings:
-        position = smap.get(node.value) if isinstance(node, ox.NamedNode) else None
+def _place(report: Report, findings: list[tuple[Finding, tuple | None]], smap: SourceMap) -> None:
+    """Give each finding the file:line of the statement that caused it (else of its node's
+    definition), and sort them by place."""
+    wanted = [where for _, where in findings if where is not None]
+    places = iter(smap.locate_all(wanted))
+    for finding, where in findings:
+        position = next(places) if where is not None else None
         if position is not None:
             finding.path, finding.line, finding.column = position.path, position.line, position.column
         report.findings.append(finding)
     report.findings.sort(key=lambda f: (str(f.path or ""), f.line or 0, f.shape or "", f.focus or ""))
 
 
-def _holder(node, store: ox.Store | None):
-    """The node whose statement block defines ``node``: a blank node is found through its holder.
-    Blank-node labels from a remote endpoint name nothing outside their answer, so they stay."""
-    if store is None:
-        return node
-    seen = set()
-    while isinstance(node, ox.BlankNode) and node not in seen:
-        seen.add(node)
-        parent = next(iter(store.quads_for_pattern(None, None, node, ox.DefaultGraph())), None)
-        if parent is None:
-            return node
-        node = parent.subject
-    return node
+class _Holders:
+    """The named node whose statement block holds each blank node, and the chain of predicates
+    that leads from it to the blank node (`sourcemap.chain_key`), each found once: n nested blank
+    nodes cost n steps, not n steps for each of them. Blank-node labels from a remote endpoint
+    name nothing outside their answer, so without a store they stay as they are."""
+
+    def __init__(self, store: ox.Store | None) -> None:
+        self._store = store
+        #: blank node -> (root, its chain, the chain of its parent, the predicate from the parent)
+        self._known: dict = {}
+
+    def __call__(self, node) -> tuple:
+        if self._store is None or not isinstance(node, ox.BlankNode):
+            return node, 0, None, None
+        walked = []  # (blank node, predicate from its parent), from the node up
+        seen = set()
+        while isinstance(node, ox.BlankNode) and node not in self._known and node not in seen:
+            seen.add(node)
+            parent = next(iter(self._store.quads_for_pattern(None, None, node, ox.DefaultGraph())), None)
+            if parent is None:
+                self._known[node] = (node, 0, None, None)
+                break
+            walked.append((node, parent.predicate.value))
+            node = parent.subject
+        root, chain = self._known.get(node, (node, 0))[:2]
+        for blank, predicate in reversed(walked):
+            self._known[blank] = (root, chain_key(chain, predicate), chain, predicate)
+            chain = chain_key(chain, predicate)
+        return self._known[walked[0][0]] if walked else self._known.get(node, (node, 0, None, None))
+
+    def telling(self, node: ox.BlankNode) -> tuple[str, str] | None:
+        """(predicate, value) of the statement that best tells a blank node from its siblings in
+        the files, which all sit on the same chain: its longest literal, else an IRI."""
+        best = None
+        for quad in self._store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            term = quad.object
+            if isinstance(term, (ox.Literal, ox.NamedNode)):
+                rank = (isinstance(term, ox.Literal), len(term.value))
+                if best is None or rank > best[0]:
+                    best = (rank, quad.predicate.value, term.value)
+        return best[1:] if best else None
 
 
-def _finding(result: Result, store: ox.Store | None) -> tuple[Finding, object]:
+def _where(holders: _Holders, focus, predicate: str | None, value, inverse: bool = False) -> tuple | None:
+    """What to look for in the files to place a finding: (subject IRI, chain, predicate, value)."""
+    def key(term):
+        return term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else None
+
+    if inverse and predicate is not None and isinstance(value, ox.NamedNode):
+        return value.value, 0, predicate, key(focus)
+    root, chain, parent, link = holders(focus)
+    if not isinstance(root, ox.NamedNode):
+        return None
+    if link is not None and (predicate is None or inverse or value is None):
+        # no statement to blame, in a blank node: one of its own statements that tells it from
+        # its siblings, else the bracket that opens it
+        telling = holders.telling(focus)
+        return (root.value, chain, *telling) if telling else (root.value, parent, link, None)
+    if predicate is None or inverse:
+        return root.value, 0, None, None  # the subject's definition
+    return root.value, chain, predicate, key(value)
+
+
+def _finding(result: Result, holders: _Holders) -> tuple[Finding, tuple | None]:
     shape = result.shape
+    path = result.path
+    predicate, inverse = (path.predicate, path.inverse) if path is not None else (None, False)
     return Finding(
         severity=_SEVERITY.get(result.severity.value, "error"),
         kind="shacl",
         message=dict(result.messages) or {"en": "constraint violated"},
         focus=short(result.focus),
         shape=short(shape) if isinstance(shape, ox.NamedNode) else None,
-        result_path=result.path.display if result.path else None,
+        result_path=path.display if path else None,
         value=short(result.value) if result.value is not None else None,
-    ), _holder(result.focus, store)
+    ), _where(holders, result.focus, predicate, result.value, inverse)
 
 
 def _result_key(r: Result) -> tuple:
@@ -223,7 +295,7 @@ def _path_of(results, path):
     return ShapesGraph(closure).path(to_oxigraph(path))
 
 
-def _checks(engine, checks: list, store: ox.Store | None) -> list[tuple[Finding, object]]:
+def _checks(engine, checks: list, holders: _Holders) -> list[tuple[Finding, tuple | None]]:
     findings = []
     for check in checks:
         severity = str(check.meta.get("severity", "error"))
@@ -238,5 +310,5 @@ def _checks(engine, checks: list, store: ox.Store | None) -> list[tuple[Finding,
                 shape=f"check:{check.name}",
                 result_path=short(prop) if prop is not None else None,
                 value=short(value) if value is not None else None,
-            ), _holder(focus, store)))
+            ), _where(holders, focus, prop.value if isinstance(prop, ox.NamedNode) else None, value)))
     return findings

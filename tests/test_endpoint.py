@@ -78,3 +78,48 @@ def test_partial_answer_is_reported_incomplete(run, status, headers):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["s", "http://example.org/a"]
     assert "incomplete result" in result.stderr
+
+
+def test_truncation_header_of_our_own_server_fails_the_query(run):
+    """`serve --row-cap 2` cuts answers at two rows and says so in X-Result-Truncated: `query`
+    prints what came, flags it and exits 1, rather than passing two rows off as the answer."""
+    from .servers import heritage_kg_server
+
+    with heritage_kg_server(ROOT, "--row-cap", "2") as base:
+        result = run("query", "timeline", "--format", "csv", "--endpoint", base + "/sparql")
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 3  # the header and the two rows sent
+    assert result.stderr.strip() == ("warning: incomplete result: the endpoint cut the answer short "
+                                     "(X-Result-Truncated: true; limit=2)")
+
+
+def test_row_limit_header_of_virtuoso_fails_the_query(run):
+    from .servers import partial_answer_server
+
+    with partial_answer_server(200, {"X-SPARQL-MaxRows": "1"}) as url:
+        result = run("query", "--sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--endpoint", url, "--format", "csv")
+    assert result.exit_code == 1 and "X-SPARQL-MaxRows: 1" in result.stderr
+
+
+def test_the_projects_prefixes_need_no_declaration_remotely(run, endpoint):
+    text = "SELECT ?o WHERE { ?o a hkg:Organisation ; hkg:acronym \"ICOM\"@en }"
+    remote = run("query", "--sparql", text, "--format", "csv", "--endpoint", endpoint)
+    assert remote.exit_code == 0, remote.stderr
+    assert remote.stdout.splitlines() == ["o", "https://w3id.org/heritage-kg/id/icom"]
+    assert run("query", "--sparql", text, "--format", "csv").stdout == remote.stdout
+
+
+def test_service_waits_no_longer_than_the_timeout(run):
+    """SERVICE to a server that accepts and never answers: refused without --allow-service, and
+    given up after --timeout with it."""
+    import time
+
+    with silent_server() as url:
+        text = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        refused = run("query", "--sparql", text)
+        started = time.monotonic()
+        waited = run("query", "--sparql", text, "--allow-service", "--timeout", "1")
+        took = time.monotonic() - started
+    assert refused.exit_code == 2 and "--allow-service" in refused.stderr
+    assert waited.exit_code == 1 and waited.stderr.strip() == "Error: --sparql: no answer within 1 s (--timeout)"
+    assert took < 30  # not the eleven minutes and more it hung for

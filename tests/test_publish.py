@@ -75,6 +75,8 @@ def published(oxigraph, one_copy):
         assert result.stdout == ""
         assert result.stderr.startswith(f"publish: sent {one_copy} triples (")
         assert f" bytes) to {oxigraph}/store?default: HTTP 204 in " in result.stderr
+        # and the server was asked how many it holds
+        assert result.stderr.rstrip().endswith(f"; {oxigraph}/query counts {one_copy}")
     return oxigraph + "/query"
 
 
@@ -112,6 +114,35 @@ def test_publish_from_the_store(oxigraph, one_copy, tmp_path):
     # the upload is the N-Triples export the store keeps, and the count is the manifest's
     assert f"sent {one_copy} triples ({(folder / 'export.nt').stat().st_size} bytes)" in result.stderr
     assert count(oxigraph + "/query", graph) == one_copy
+
+
+def test_a_damaged_store_never_reaches_the_server(oxigraph, one_copy, tmp_path):
+    """A store whose kept export was cut to 1,000 lines is refused before anything is sent: the
+    graph on the server keeps the whole dataset published before."""
+    folder = tmp_path / "s"
+    assert invoke("load", "--store", str(folder)).exit_code == 0
+    graph = "https://example.org/graphs/damaged"
+    assert invoke("publish", "--endpoint", oxigraph + "/store", "--graph", graph, "--store", str(folder)).exit_code == 0
+    kept = folder / "export.nt"
+    kept.write_bytes(b"".join(kept.read_bytes().splitlines(keepends=True)[:1000]))
+    for fmt in ("nt", "ttl"):
+        result = invoke("publish", "--endpoint", oxigraph + "/store", "--graph", graph, "--store", str(folder),
+                        "--format", fmt)
+        message = one_line_error(result, 1)
+        assert f"holds 1000 lines where the store recorded {one_copy}" in message
+        assert f"rebuild it with 'heritage-kg load --store {folder} --force'" in message
+        assert count(oxigraph + "/query", graph) == one_copy
+
+
+def test_publish_then_query_the_named_graph(oxigraph, one_copy):
+    """The round trip of the README: publish to a named graph, then ask the named queries there
+    with --graph, which sends it as the default graph of the query."""
+    graph = "https://w3id.org/heritage-kg/graph"
+    assert invoke("publish", "--endpoint", oxigraph + "/store", "--graph", graph).exit_code == 0
+    embedded = invoke("query", "founders", "--format", "csv")
+    remote = invoke("query", "founders", "--format", "csv", "--endpoint", oxigraph + "/query", "--graph", graph)
+    assert remote.exit_code == 0, remote.stderr
+    assert normalise(remote.stdout) == normalise(embedded.stdout) and len(normalise(remote.stdout)) == 5
 
 
 # -- validate --endpoint and --store ---------------------------------------------------------------
@@ -187,22 +218,44 @@ def test_unreachable_endpoint():
 
 def test_hung_endpoint_times_out():
     with silent_server() as url:
-        message = one_line_error(invoke("publish", "--endpoint", url, "--timeout", "1"), 1)
+        message = one_line_error(invoke("publish", "--endpoint", url, "--query-endpoint", url, "--timeout", "1"), 1)
     assert message == f"Error: {url}?default: no answer within 1 s"
 
 
+def test_an_unknown_server_needs_its_query_endpoint_before_anything_is_sent():
+    with recording_server() as (url, seen):
+        other = url.replace("/store", "/graphs")
+        message = one_line_error(invoke("publish", "--endpoint", other), 2)
+    assert "cannot tell this server's query endpoint" in message and "--query-endpoint" in message
+    assert seen == []
+
+
 @contextlib.contextmanager
-def recording_server(status: int = 204, body: bytes = b""):
-    """A loopback HTTP server that records each request (method, path, headers) and answers
-    ``status``; OPTIONS always gets 200."""
+def recording_server(status: int = 204, body: bytes = b"", holds: int | None = None):
+    """A loopback Graph Store at /store that records each request (method, path, headers) and
+    answers ``status``; OPTIONS always gets 200. Its query endpoint, /query, answers a count of
+    the triples last put (or ``holds``), as a server that stored them would."""
     from http.server import BaseHTTPRequestHandler
 
     seen: list[dict] = []
+    stored = {"lines": 0}
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self):
             length = int(self.headers.get("Content-Length") or 0)
             data = self.rfile.read(length)
+            if self.path.startswith("/query"):
+                n = stored["lines"] if holds is None else holds
+                answer = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {
+                    "type": "literal", "value": str(n), "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer.encode())
+                return
+            if self.command == "PUT":
+                stored["lines"] = data.count(b"\n")
             seen.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "size": len(data)})
             code = 200 if self.command == "OPTIONS" else status
             self.send_response(code)
@@ -226,6 +279,14 @@ def test_http_errors(status, reason):
     with recording_server(status, b"the server says no\n") as (url, seen):
         message = one_line_error(invoke("publish", "--endpoint", url), 1)
     assert message.startswith(f"Error: {url}?default: HTTP {status} {reason}: the server says no")
+    assert [r["method"] for r in seen] == ["PUT"]
+
+
+def test_a_server_that_keeps_less_than_was_sent_fails_the_publish():
+    with recording_server(holds=1000) as (url, seen):
+        result = invoke("publish", "--endpoint", url, "--graph", GRAPH)
+    message = one_line_error(result, 1)
+    assert "counts 1000 triples in graph <https://w3id.org/heritage-kg/graph> where" in message
     assert [r["method"] for r in seen] == ["PUT"]
 
 
@@ -357,19 +418,19 @@ ServerRoot = {d}
 ServerThreads = 10
 Charset = UTF-8
 [SPARQL]
-ResultSetMaxRows = 100000
+ResultSetMaxRows = {rows}
 MaxQueryExecutionTime = 60
 """
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory):
-    """A fresh Virtuoso (dba/dba) on loopback ports; yields its base URL."""
+@contextlib.contextmanager
+def _virtuoso(folder, max_rows: int = 100000):
+    """A fresh Virtuoso (dba/dba) in ``folder`` on loopback ports; yields its base URL."""
     if VIRTUOSO is None:
         pytest.skip("virtuoso-t is not installed (Debian: apt-get install virtuoso-opensource)")
-    folder = tmp_path_factory.mktemp("virtuoso")
     http = free_port()
-    (folder / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(d=folder, sql=free_port(), http=http), encoding="utf-8")
+    (folder / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(d=folder, sql=free_port(), http=http, rows=max_rows),
+                                         encoding="utf-8")
     process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                                cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http}"
@@ -397,6 +458,12 @@ def virtuoso(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    with _virtuoso(tmp_path_factory.mktemp("virtuoso")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def virtuoso_published(virtuoso, one_copy):
     """Published twice, with Digest credentials, to a named graph; yields a query endpoint whose
     default graph is that graph (Virtuoso's own default graph is the union of all, system graphs too)."""
@@ -409,6 +476,37 @@ def virtuoso_published(virtuoso, one_copy):
 
 def test_virtuoso_publishing_twice_leaves_one_copy(virtuoso, virtuoso_published, one_copy):
     assert count(virtuoso + "/sparql", GRAPH) == one_copy
+
+
+def test_virtuoso_publish_is_counted_back(virtuoso, one_copy):
+    env = {"HERITAGE_KG_USER": "dba", "HERITAGE_KG_PASSWORD": "dba"}
+    graph = "https://example.org/graphs/counted"
+    result = invoke("publish", "--endpoint", virtuoso + "/sparql-graph-crud-auth", "--graph", graph, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.rstrip().endswith(f"; {virtuoso}/sparql counts {one_copy}")
+
+
+def test_virtuoso_never_gets_a_damaged_store(virtuoso, virtuoso_published, one_copy, tmp_path):
+    folder = tmp_path / "s"
+    assert invoke("load", "--store", str(folder)).exit_code == 0
+    kept = folder / "export.nt"
+    kept.write_bytes(b"".join(kept.read_bytes().splitlines(keepends=True)[:1000]))
+    env = {"HERITAGE_KG_USER": "dba", "HERITAGE_KG_PASSWORD": "dba"}
+    result = invoke("publish", "--endpoint", virtuoso + "/sparql-graph-crud-auth", "--graph", GRAPH,
+                    "--store", str(folder), env=env)
+    assert "holds 1000 lines where the store recorded" in one_line_error(result, 1)
+    assert count(virtuoso + "/sparql", GRAPH) == one_copy
+
+
+def test_virtuoso_row_limit_fails_the_query(tmp_path):
+    """Virtuoso cuts an answer at its ResultSetMaxRows and says so in X-SPARQL-MaxRows: `query`
+    prints what came, flags it and exits 1."""
+    with _virtuoso(tmp_path, max_rows=2) as base:
+        result = invoke("query", "--sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10", "--format", "csv",
+                        "--endpoint", base + "/sparql")
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 3
+    assert "X-SPARQL-MaxRows: 2" in result.stderr
 
 
 def test_virtuoso_refuses_wrong_credentials(virtuoso):

@@ -108,3 +108,49 @@ def test_coverage_table_is_up_to_date(run):
     assert result.stdout == committed, "docs/coverage.md is stale: run heritage-kg coverage -o docs/coverage.md"
     for seed in ("000", "001", "002", "003", "004"):
         assert f"`seeds/{seed}_" in committed
+
+
+@pytest.mark.parametrize("command, suffix, starts", [
+    ("graph", ".dot", "digraph heritage_kg {"),
+    ("graph", ".mmd", "flowchart LR"),
+    ("graph", ".graphml", '<?xml version="1.0" encoding="UTF-8"?>\n<graphml'),
+    ("export", ".nt", "<https://w3id.org/heritage-kg/"),
+    ("export", ".jsonld", "{"),
+    ("export", ".rdf", "<?xml"),
+    ("query", ".csv", "founder,founderName,"),
+    ("query", ".json", '{"head":'),
+], ids=lambda value: value if isinstance(value, str) and value.startswith(".") else None)
+def test_without_format_the_output_suffix_chooses(run, tmp_path, command, suffix, starts):
+    target = tmp_path / f"out{suffix}"
+    args = {"graph": ["graph"], "export": ["export"], "query": ["query", "founders"]}[command]
+    result = run(*args, "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_an_explicit_format_wins_over_the_suffix(run, tmp_path):
+    target = tmp_path / "network.dot"
+    assert run("graph", "--format", "mermaid", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("flowchart LR")
+
+
+def test_each_command_says_what_its_triple_count_counts(run):
+    """validate counts the files as written, stats the published graph (with the standard
+    triples added), export that and the dataset description: three numbers, each named."""
+    validated = run("validate")
+    stats = json.loads(run("stats", "--format", "json").stdout)
+    exported = run("export", "--format", "nt")
+    written = int(validated.stderr.split(" triples as written in the files")[0].rsplit(" ", 1)[1])
+    assert written < stats["triples"] < len(exported.stdout.splitlines())
+    assert "validate counts the files as written" in stats["triples_counted"]
+    assert exported.stderr.startswith(f"export: {len(exported.stdout.splitlines())} triples as nt: the published graph")
+    assert f"{stats['triples']} as stats counts it) and its dataset description" in exported.stderr
+    assert "as written in the files" in validated.stderr
+
+
+def test_what_the_readme_writes_is_ignored_by_git():
+    if not (ROOT / ".git").exists():
+        pytest.fail("this test reads the checkout's .gitignore through git; run it in a clone")
+    for name in ("heritage-kg.ttl", "heritage-kg.store/CURRENT", "report.sarif", "network.svg"):
+        done = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT)
+        assert done.returncode == 0, f"{name} is not ignored"

@@ -97,11 +97,19 @@ def test_store_keeps_the_ntriples_export(disk):
                                 "triples": kept.count(b"\n")}
 
 
+def _rewrite_kept(folder, data: bytes) -> None:
+    """Give the store at ``folder`` another kept export, recorded in its manifest as its own."""
+    (folder / "export.nt").write_bytes(data)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["dump"].update(sha256=hashlib.sha256(data).hexdigest(), triples=data.count(b"\n"))
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def test_export_copies_the_kept_file(disk, tmp_path):
     folder = tmp_path / "s"
     shutil.copytree(disk, folder)
     kept = folder / "export.nt"
-    kept.write_bytes(kept.read_bytes() + b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    _rewrite_kept(folder, kept.read_bytes() + b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
     out = tmp_path / "out.nt"
     result = invoke("export", "--store", str(folder), "--format", "nt", "-o", str(out))
     assert result.exit_code == 0, result.stderr
@@ -146,6 +154,23 @@ def test_missing_kept_export_is_a_usage_error(disk, tmp_path):
     # the other formats are made from the store instead, the same bytes
     done = invoke("export", "--store", str(folder), "--format", "ttl")
     assert done.exit_code == 0 and done.stdout == invoke("export", "--store", str(disk), "--format", "ttl").stdout
+
+
+def test_serve_never_sends_a_kept_export_damaged_after_start(disk, tmp_path):
+    """The kept export is checked at start-up, and again when it has changed since: cut while the
+    server runs, it is not handed out, in N-Triples or in any format made from it."""
+    folder = tmp_path / "s"
+    shutil.copytree(disk, folder)
+    with heritage_kg_server(ROOT, "--store", str(folder), "--workers", "1") as base:
+        with urllib.request.urlopen(f"{base}/download/heritage-kg.nt", timeout=30) as response:
+            assert response.read() == (folder / "export.nt").read_bytes()
+        kept = folder / "export.nt"
+        kept.write_bytes(b"".join(kept.read_bytes().splitlines(keepends=True)[:1000]))
+        for suffix in ("nt", "ttl"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(f"{base}/download/heritage-kg.{suffix}", timeout=30)
+            assert answer.value.code == 503
+            assert b"damaged" in answer.value.read()
 
 
 def test_serve_sends_the_kept_export(disk):

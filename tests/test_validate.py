@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,124 @@ def test_a_shape_the_compiler_refuses_still_runs_on_pyshacl(run, copy_project):
     assert reference.exit_code == 0, reference.stderr
     warned = [r for r in json.loads(reference.stdout)["results"] if r["shape"] == "hkgsh:AcronymUpper"]
     assert warned and all(r["severity"] == "warning" and r["path"] == "hkg:acronym" for r in warned)
+
+
+def test_a_finding_points_at_the_file_and_line_of_its_statement(run, copy_project):
+    """A subject described in two files: a finding about the statement in the second file is
+    placed there, not at the subject's definition in the first."""
+    extra = _break(copy_project, "zz-extra.ttl",
+                   "@prefix hkg: <https://w3id.org/heritage-kg/ontology#> .\n"
+                   "@prefix kg: <https://w3id.org/heritage-kg/id/> .\n"
+                   "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                   "# ICOM, described again\n"
+                   "kg:icom\n"
+                   "    rdfs:label \"Internationaler Museumsrat\"@de .\n"
+                   "kg:icom hkg:evidence [ a hkg:Evidence ; hkg:line \"x\" ] .\n")
+    result = run("--root", str(copy_project), "validate", "--format", "json")
+    found = [r for r in json.loads(result.stdout)["results"] if r["kind"] == "shacl"
+             and (r["focus"] == "kg:icom" or r["focus"].startswith("_:"))]
+    assert found, result.stdout
+    placed = {(r["path"], Path(r["file"]).name, r["line"]) for r in found}
+    assert ("rdfs:label", extra.name, 6) in placed
+    # the evidence node is found by its own statements, not by the first hkg:evidence of ICOM
+    assert {(p, f, line) for p, f, line in placed if p in ("hkg:line", "hkg:source", "hkg:keyPhrase")} == {
+        ("hkg:line", extra.name, 7), ("hkg:source", extra.name, 7), ("hkg:keyPhrase", extra.name, 7)}
+    assert all(name == extra.name for _, name, _ in placed)
+
+
+def test_a_finding_with_no_statement_to_blame_points_at_the_definition(run, copy_project):
+    path = copy_project / "data" / "agreements.ttl"
+    text = path.read_text(encoding="utf-8")
+    _break(copy_project, "zz-extra.ttl", "@prefix kg: <https://w3id.org/heritage-kg/id/> .\n"
+                                         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                                         "kg:agreement-icom-interpol-2000 rdfs:comment \"more\"@en .\n")
+    path.write_text(text.replace("    hkg:party kg:icom, kg:interpol ;\n", "    hkg:party kg:icom ;\n"), encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("kg:agreement-icom-interpol-2000 a"))
+    result = run("--root", str(copy_project), "validate", "--format", "json")
+    [count] = [r for r in json.loads(result.stdout)["results"] if r["shape"] == "hkgsh:AgreementPartyCount"]
+    assert (Path(count["file"]).name, count["line"]) == ("agreements.ttl", line)
+
+
+def test_every_syntax_error_of_a_file_is_reported(run, copy_project):
+    _break(copy_project, "zz-broken.ttl", "@prefix ex: <http://example.org/> .\n"
+                                          "ex:a ex:b .\n"
+                                          "ex:c ex:d ex:e .\n"
+                                          "ex:f \"lit\" ex:g .\n"
+                                          "ex:h ex:i ex:j .\n"
+                                          "<relative> ex:k ex:l .\n")
+    result = run("--root", str(copy_project), "validate", "--format", "json")
+    lines = [r["line"] for r in json.loads(result.stdout)["results"] if r["kind"] == "syntax"]
+    assert lines == [2, 4, 6]
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("folder", ["ontology", "data", "shapes"])
+def test_relative_and_file_iris_are_errors_in_every_folder(run, copy_project, folder):
+    path = copy_project / folder / "zz-iris.ttl"
+    path.write_text("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    "<https://example.org/a> rdfs:seeAlso <file:///etc/passwd> .\n", encoding="utf-8")
+    result = run("--root", str(copy_project), "validate", "--format", "json")
+    [found] = [r for r in json.loads(result.stdout)["results"] if r["kind"] == "syntax"]
+    assert (Path(found["file"]).name, found["line"], found["column"]) == ("zz-iris.ttl", 2, 38)
+    assert "file: scheme" in found["message"] and result.exit_code == 1
+    path.write_text("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n<passwd> rdfs:label \"p\"@en .\n",
+                    encoding="utf-8")
+    result = run("--root", str(copy_project), "validate", "--format", "json")
+    [found] = [r for r in json.loads(result.stdout)["results"] if r["kind"] == "syntax"]
+    assert (found["line"], found["column"]) == (3, 1) and "relative IRI" in found["message"]
+
+
+def test_a_long_literal_needs_memory_in_proportion(copy_project, tmp_path):
+    """15 MB in one literal: validate's peak memory stays a small multiple of the input (the
+    file:line scan once took 4 GB for it)."""
+    import subprocess
+    import sys
+
+    with open(copy_project / "data" / "zz-long.ttl", "w", encoding="utf-8") as handle:
+        handle.write('@prefix kg: <https://w3id.org/heritage-kg/id/> .\n'
+                     '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                     'kg:icom rdfs:comment """' + "x" * 15_000_000 + '"""@en .\n')
+    probe = ("import resource, subprocess, sys\n"
+             "done = subprocess.run([sys.executable, '-m', 'heritage_kg.cli', '--root', sys.argv[1], 'validate'],"
+             " capture_output=True)\n"
+             "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    code, peak_kib = subprocess.run([sys.executable, "-c", probe, str(copy_project)], capture_output=True, text=True,
+                                    check=True, timeout=600).stdout.split()
+    assert code == "0"
+    assert int(peak_kib) < 400 * 1024, f"peak {int(peak_kib) // 1024} MiB for a 15 MB literal"
+
+
+def test_nested_blank_nodes_are_placed_with_one_lookup_each(store):
+    """Each of n nested blank nodes with a finding is traced to the subject that holds it: one
+    parent lookup per node in all (linear), not one per node for each of them (quadratic)."""
+    import pyoxigraph as ox
+
+    from heritage_kg.validation import _Holders, _where
+
+    depth = 500
+    nested = ox.Store()
+    nested.load(("@prefix ex: <https://example.org/> .\nex:a ex:p " + "[ ex:p " * depth + "ex:z" + " ]" * depth
+                 + " .\n").encode(), format=ox.RdfFormat.TURTLE)
+
+    class Counting:
+        lookups = 0
+
+        def quads_for_pattern(self, *pattern):
+            Counting.lookups += 1
+            return nested.quads_for_pattern(*pattern)
+
+    holders = _Holders(Counting())
+    blanks = [q.subject for q in nested if isinstance(q.subject, ox.BlankNode)]
+    wanted = [_where(holders, blank, "https://example.org/p", None) for blank in reversed(blanks)]
+    assert {w[0] for w in wanted} == {"https://example.org/a"}
+    assert Counting.lookups <= 2 * depth  # a parent lookup each, and one telling statement each
+
+
+def test_json_report_conforms_as_the_exit_code_says(run):
+    default = run("validate", "--format", "json")
+    strict = run("validate", "--format", "json", "--fail-on", "info")
+    assert default.exit_code == 0 and strict.exit_code == 1
+    assert json.loads(default.stdout)["conforms"] is True and json.loads(default.stdout)["fail_on"] == ["error"]
+    assert json.loads(strict.stdout)["conforms"] is False
+    assert json.loads(strict.stdout)["fail_on"] == ["error", "warning", "info"]
+    assert json.loads(default.stdout)["counts"]["info"] > 0  # the infos are there; they do not fail the run

@@ -33,9 +33,11 @@ def create_app(project: Project, settings: Settings | None = None, store: ox.Sto
     the export kept in the folder."""
     settings = settings or Settings()
     kept = dump_file(store_dir, manifest) if store_dir is not None and manifest is not None else None
+    if kept is not None:
+        kept.verify()  # a damaged export is refused at start-up, not handed out
     state = State(project=project, settings=settings, store=store if store is not None else build_store(project),
                   store_dir=store_dir, source_hash=manifest.source_hash if manifest else None,
-                  kept_dump=(kept, manifest.dump["sha256"]) if kept else None)
+                  kept_dump=kept)
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
 

@@ -10,6 +10,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from ..describe import describe
+from ..errors import DataError
 from ..export import export_utf8
 from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
@@ -33,7 +34,7 @@ def _tag_of(sha256: str) -> str:
 
 def _dump(state: State, fmt: str) -> tuple[bytes, str]:
     def make():
-        body = export_utf8(state.store, fmt, state.kept_dump[0] if state.kept_dump is not None else None)
+        body = export_utf8(state.store, fmt, state.kept_dump)
         return body, _tag(body)
     return state.cached(("dump", fmt), make)
 
@@ -57,11 +58,17 @@ def dump(request: Request) -> Response:
     spec = RDF_FORMATS[fmt]
     charset = "" if fmt == "xml" else "; charset=utf-8"
     disposition = {"Content-Disposition": f'attachment; filename="heritage-kg{spec.suffix}"'}
-    if fmt == "nt" and state.kept_dump is not None:
-        # the export an on-disk store keeps, under the ETag the same bytes made here would get
-        path, sha256 = state.kept_dump
-        return _cacheable(request, path, _tag_of(sha256), spec.media_type + charset, disposition)
-    body, etag = _dump(state, fmt)
+    try:
+        if fmt == "nt" and state.kept_dump is not None:
+            # the export an on-disk store keeps, checked unless unchanged since it last was, under
+            # the ETag the same bytes made here would get
+            kept = state.kept_dump
+            kept.verify()
+            return _cacheable(request, kept.path, _tag_of(kept.sha256), spec.media_type + charset, disposition)
+        body, etag = _dump(state, fmt)
+    except DataError:
+        return PlainTextResponse("The dump is unavailable: the store's kept export is damaged. "
+                                 "The operator must rebuild the store.\n", status_code=503)
     return _cacheable(request, body, etag, spec.media_type + charset, disposition)
 
 

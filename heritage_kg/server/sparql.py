@@ -9,7 +9,6 @@ evaluation; every query runs in a worker process that is killed at the time limi
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +17,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..formats import RDF_FORMATS
-from ..queries import query_form
+from ..queries import is_update, query_form, uses_service
 from ..serialise import GRAPH_IRI, serialise_triples
 from .negotiation import choose
 from .sandbox import Busy, Job, QueryTimeout, Sandbox
@@ -42,17 +41,6 @@ _FORMAT_PARAM = {
               "jsonld": "application/ld+json", "xml": "application/rdf+xml", "rdfxml": "application/rdf+xml"},
 }
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-Result-Truncated"}
-_SKIP = re.compile(r'#[^\n]*|<[^>\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                   r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_UPDATE = re.compile(r"(?<![\w:?$-])(LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD|WITH)(?![\w:-])", re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
-
-
-def uses_service(query: str) -> bool:
-    """Whether the query has a SERVICE clause (outside strings, IRIs and comments)."""
-    return bool(_SERVICE.search(_SKIP.sub(" ", query)))
-
-
 def _error(status: int, message: str, headers: dict | None = None) -> Response:
     return PlainTextResponse(message + "\n", status_code=status, headers={**_CORS, **(headers or {})})
 
@@ -168,7 +156,7 @@ async def endpoint(request: Request) -> Response:
         return _error(413, f"The query is longer than {state.settings.max_query} characters.")
     if uses_service(query):
         return _error(403, "SERVICE is not allowed: this endpoint never sends requests to other servers.")
-    if _UPDATE.search(_SKIP.sub(" ", query)):
+    if is_update(query):
         return _error(403, "This endpoint is read-only: SPARQL Update (LOAD, INSERT, DELETE, ...) is not accepted.")
     kind = "graph" if query_form(query) in ("CONSTRUCT", "DESCRIBE") else "solutions"
     types = GRAPH_TYPES if kind == "graph" else SOLUTION_TYPES

@@ -36,8 +36,8 @@ class State:
     #: The on-disk store being published (``serve --store``), and its manifest's hash of sources.
     store_dir: Path | None = None
     source_hash: str | None = None
-    #: The N-Triples export that the on-disk store keeps, and its SHA-256.
-    kept_dump: tuple[Path, str] | None = None
+    #: The N-Triples export that the on-disk store keeps (a `heritage_kg.store.KeptExport`).
+    kept_dump: object | None = None
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
