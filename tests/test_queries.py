@@ -211,3 +211,21 @@ def test_topic_keeps_the_other_organisations_of_a_tie_when_one_has_no_english_na
                  if r["node"] == node)
     assert unnamed.value in after.split(" | ")
     assert len(after.split(" | ")) == len(cell.split(" | "))
+
+
+def test_timeline_puts_days_without_a_year_last(run):
+    """Oldest first: a day without a year (--08-04, an anniversary) cannot be placed among the
+    years, so it comes after them, not before 1793."""
+    rows = run("query", "timeline", "--format", "csv").stdout.splitlines()[1:]
+    dated = [row.split(",", 1)[0] for row in rows]
+    yearless = [i for i, when in enumerate(dated) if when.startswith("--")]
+    assert yearless and yearless == list(range(len(dated) - len(yearless), len(dated)))
+    assert dated[0] == "1793"
+
+
+def test_ad_hoc_queries_need_no_prefix_lines_and_errors_keep_their_lines(run):
+    found = run("query", "--sparql", "SELECT ?o WHERE { ?o hkg:acronym \"ICOM\"@en }", "--format", "csv")
+    assert found.stdout.splitlines() == ["o", "https://w3id.org/heritage-kg/id/icom"]
+    broken = run("query", "--sparql", "SELECT ?o\nWHERE {\n  ?o hkg:acronym\n}")
+    assert broken.exit_code == 1
+    assert broken.stderr.startswith("Error: --sparql: SPARQL syntax error: line 4, column ")
