@@ -71,6 +71,20 @@ def test_sigterm_during_export_leaves_the_old_file_or_the_new_one(big, complete_
     assert "Traceback" not in done.stderr
 
 
+def test_sigterm_while_the_output_is_written_removes_the_temporary_file(big, tmp_path):
+    """The signal is sent the moment the temporary file appears, while the export is written."""
+    target = tmp_path / "x.nt"
+    process = subprocess.Popen(_cli(big, "export", "--format", "nt", "-o", str(target)),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".x.nt.*.tmp")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode in (0, 143), err.decode()
+    assert [p.name for p in tmp_path.iterdir()] in ([], ["x.nt"])  # no scratch; complete if there
+
+
 @pytest.mark.parametrize("delay", DELAYS)
 def test_sigterm_during_load_leaves_the_old_store_or_the_new_one(big, tmp_path, delay):
     target = tmp_path / "s.store"
