@@ -250,9 +250,26 @@ def blocks(text: str, path: Path):
             expect = "subject"
 
 
+class _Counted:
+    """Line and column of offsets that only grow, from a place whose line is known: the newlines
+    between them are counted, not those of the whole text."""
+
+    def __init__(self, text: str, offset: int, line: int) -> None:
+        self._text, self._offset, self._line = text, offset, line
+        self._start = text.rfind("\n", 0, offset) + 1
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        newlines = self._text.count("\n", self._offset, offset)
+        if newlines:
+            self._line += newlines
+            self._start = self._text.rfind("\n", 0, offset) + 1
+        self._offset = offset
+        return self._line, offset - self._start + 1
+
+
 def statements(text: str, block: Block):
     """Yield the Statements of one block, scanned again from its offsets."""
-    lines = _Lines(text)
+    lines = _Counted(text, block.start, block.line)
     prefixes, base = block.prefixes, block.base
     # one frame per open blank node: (chain to it, its current predicate); the block's subject
     # is the first frame
