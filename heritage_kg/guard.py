@@ -115,6 +115,12 @@ def exit_code(call) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except RecursionError:  # before RuntimeError, of which it is one
+        say("the input is nested too deeply to process")
+        return 1
+    except MemoryError:
+        say("out of memory")
+        return 1
     except (OSError, RuntimeError) as error:
         if "Corruption" not in str(error):
             return _bug(error)
@@ -122,12 +128,6 @@ def exit_code(call) -> int:
         say(f"the store is damaged ({str(error).splitlines()[0]}); rebuild it with "
             "'heritage-kg load --store DIR --force'")
         return 2
-    except RecursionError:
-        say("the input is nested too deeply to process")
-        return 1
-    except MemoryError:
-        say("out of memory")
-        return 1
     except Exception as error:
         return _bug(error)
 

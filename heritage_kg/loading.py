@@ -83,14 +83,18 @@ def _issue(path: Path, error: SyntaxError) -> SyntaxIssue:
     return SyntaxIssue(path, error.lineno or 1, error.offset or 1, text)
 
 
+class _TooLong(SyntaxIssue):
+    """A token the parser could not hold: nothing after it was read."""
+
+
 def _too_long(path: Path) -> SyntaxIssue:
     """Where the token that overflowed the parser's buffer starts."""
     from .sourcemap import long_token
 
     text = path.read_text(encoding="utf-8", errors="replace")
     line, column = long_token(text, MAX_TOKEN) or (1, 1)
-    return SyntaxIssue(path, line, column, f"a literal or IRI longer than the parser's limit of "
-                                           f"{MAX_TOKEN // (1024 * 1024)} MiB")
+    return _TooLong(path, line, column, f"a literal or IRI longer than the parser's limit of "
+                                        f"{MAX_TOKEN // (1024 * 1024)} MiB")
 
 
 def _file_iris(path: Path, data: bytes) -> list[SyntaxIssue]:
@@ -107,12 +111,57 @@ def _file_iris(path: Path, data: bytes) -> list[SyntaxIssue]:
 
 
 def all_issues(path: Path, data: bytes | None = None) -> list[SyntaxIssue]:
-    """Every syntax issue of one file, the parser going on after each (up to `MAX_ISSUES`)."""
+    """Every syntax issue of one file (up to `MAX_ISSUES`): those the parser finds going on
+    after each, and those of each statement parsed alone, since after an error the parser skips
+    to the next dot, which ends the following statement when the error was the dot itself."""
     if data is None:
         data = _read(path)
+    issues = _parser_issues(path, data)
+    if issues and not isinstance(issues[-1], _TooLong):
+        seen = {(i.line, i.column) for i in issues}
+        issues += [i for i in _statement_issues(path, data.decode("utf-8", errors="replace"))
+                   if (i.line, i.column) not in seen]
+    issues = sorted(issues, key=lambda issue: (issue.line, issue.column))
+    if len(issues) > MAX_ISSUES:
+        last = issues[MAX_ISSUES]
+        issues = issues[:MAX_ISSUES] + [SyntaxIssue(path, last.line, last.column,
+                                                    f"more than {MAX_ISSUES} syntax errors; the rest are not listed")]
+    return sorted(issues + _file_iris(path, data), key=lambda issue: (issue.line, issue.column))
+
+
+def _statement_issues(path: Path, text: str) -> list[SyntaxIssue]:
+    """The first syntax issue of each statement, each parsed alone after the directives before
+    it, with its lines and columns where they are in the file."""
+    from .sourcemap import _Lines, statement_spans
+
+    lines = _Lines(text)
+    prologue = ""  # the directives so far, a line each
+    found = []
+    for start, end, directive in statement_spans(text):
+        line, column = lines(start)
+        before = "" if directive else prologue
+        # padded to its column, so that the parser's columns are the file's
+        snippet = before + " " * (column - 1) + text[start:end]
+        try:
+            for _ in ox.parse(snippet.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+                pass
+        except SyntaxError as error:
+            issue = _issue(path, error)
+            found.append(SyntaxIssue(path, line + issue.line - 1 - before.count("\n"), issue.column, issue.message))
+        except MemoryError:
+            pass  # the parser's own pass has said so
+        if directive:
+            prologue += text[start:end] + "\n"
+        if len(found) > MAX_ISSUES:
+            break
+    return found
+
+
+def _parser_issues(path: Path, data: bytes) -> list[SyntaxIssue]:
+    """The syntax issues the parser reports, going on after each."""
     issues: list[SyntaxIssue] = []
     quads = ox.parse(data, format=ox.RdfFormat.TURTLE)
-    while len(issues) < MAX_ISSUES:
+    while True:
         try:
             next(quads)
         except StopIteration:
@@ -122,10 +171,12 @@ def all_issues(path: Path, data: bytes | None = None) -> list[SyntaxIssue]:
             if issues and (issues[-1].line, issues[-1].column) == (issue.line, issue.column):
                 break  # the parser is not moving on
             issues.append(issue)
+            if len(issues) > MAX_ISSUES:
+                break
         except MemoryError:
             issues.append(_too_long(path))
             break
-    return sorted(issues + _file_iris(path, data), key=lambda issue: (issue.line, issue.column))
+    return issues
 
 
 def _read(path: Path) -> bytes:

@@ -166,6 +166,36 @@ def iri_tokens(text: str):
                 yield (iri, *lines(match.start()))
 
 
+def statement_spans(text: str):
+    """Yield (start, end, is_directive) for each top-level statement and directive of a Turtle
+    document, as far as its brackets and quotes can be followed: what lets each statement of a
+    broken file be parsed alone."""
+    depth = 0
+    start = None
+    directive = False
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind in ("ws", "comment"):
+            continue
+        if start is None:
+            start, directive = match.start(), kind == "directive"
+            if directive and not value.startswith("@"):
+                directive = "sparql"  # PREFIX p: <iri> and BASE <iri> end with their IRI
+            continue
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (kind == "dot" or (kind == "word" and value.endswith(".") and not directive)):
+            yield start, match.end(), bool(directive)
+            start = None
+        elif directive == "sparql" and kind == "iri":
+            yield start, match.end(), True
+            start = None
+    if start is not None:
+        yield start, len(text), bool(directive)
+
+
 def long_token(text: str, limit: int) -> tuple[int, int] | None:
     """(line, column) of the first token longer than ``limit`` bytes in UTF-8, or None."""
     for match in _TOKEN.finditer(text):

@@ -261,3 +261,13 @@ def test_a_bug_is_still_one_line(monkeypatch):
     result = invoke(ROOT, ["stats"])
     _check(result.exit_code, result.stdout, result.stderr, 1, "internal error: KeyError")
     assert "this is a bug" in result.stderr
+
+
+def test_recursion_is_named_as_nesting_not_as_a_bug(monkeypatch):
+    import heritage_kg.stats
+
+    def deep(store):
+        raise RecursionError("maximum recursion depth exceeded")
+    monkeypatch.setattr(heritage_kg.stats, "compute", deep)
+    result = invoke(ROOT, ["stats"])
+    _check(result.exit_code, result.stdout, result.stderr, 1, "the input is nested too deeply to process")

@@ -200,13 +200,15 @@ def test_a_finding_with_no_statement_to_blame_points_at_the_definition(run, copy
 def test_every_syntax_error_of_a_file_is_reported(run, copy_project):
     _break(copy_project, "zz-broken.ttl", "@prefix ex: <http://example.org/> .\n"
                                           "ex:a ex:b .\n"
+                                          "ex:a ex:b .\n"  # which the parser skips, going on after the error before
                                           "ex:c ex:d ex:e .\n"
                                           "ex:f \"lit\" ex:g .\n"
-                                          "ex:h ex:i ex:j .\n"
+                                          "PREFIX q: <http://example.org/q/>\n"
+                                          "q:h q:i .\n"
                                           "<relative> ex:k ex:l .\n")
     result = run("--root", str(copy_project), "validate", "--format", "json")
-    lines = [r["line"] for r in json.loads(result.stdout)["results"] if r["kind"] == "syntax"]
-    assert lines == [2, 4, 6]
+    places = [(r["line"], r["column"]) for r in json.loads(result.stdout)["results"] if r["kind"] == "syntax"]
+    assert places == [(2, 11), (3, 11), (5, 6), (7, 9), (8, 1)]
     assert result.exit_code == 1
 
 
@@ -280,3 +282,10 @@ def test_json_report_conforms_as_the_exit_code_says(run):
     assert json.loads(strict.stdout)["conforms"] is False
     assert json.loads(strict.stdout)["fail_on"] == ["error", "warning", "info"]
     assert json.loads(default.stdout)["counts"]["info"] > 0  # the infos are there; they do not fail the run
+
+
+def test_a_file_of_many_syntax_errors_says_that_more_are_not_listed(run, copy_project):
+    _break(copy_project, "zz-broken.ttl", "@prefix ex: <http://example.org/> .\n" + "ex:a ex:b .\n" * 300)
+    result = run("--root", str(copy_project), "validate", "--format", "json")
+    found = [r for r in json.loads(result.stdout)["results"] if r["kind"] == "syntax"]
+    assert len(found) == 101 and "more than 100 syntax errors" in found[-1]["message"]
