@@ -7,6 +7,7 @@ Heavy libraries are imported inside the commands, so that ``heritage-kg --help``
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import click
 
 from . import __version__
 from .errors import UsageError
-from .formats import NETWORK_FORMATS, SUFFIXES
+from .formats import GRAPH_RESULT_FORMATS, NETWORK_FORMATS, RESULT_FORMATS, SUFFIXES
 from .guard import Group
 
 RDF_FORMAT_NAMES = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
@@ -39,27 +40,33 @@ def _project(ctx: click.Context):
     return Project.discover(Path(root) if root else None)
 
 
-def _writable(ctx, param, value: Path | None) -> Path | None:
+def _writable(ctx, param, value: str | None) -> Path | None:
     """The --output callback: a path that cannot be written is a usage error before any work."""
-    if value is not None:
-        from .output import check_writable
+    if value is None:
+        return None
+    from .output import check_writable
 
-        check_writable(value)
-    return value
+    if value.endswith(("/", os.sep)):
+        raise UsageError(f"{value}: is a folder, not a file")
+    check_writable(Path(value))
+    return Path(value)
 
 
 def _output_option(command):
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_writable,
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_writable,
                         help="Write to this file (atomically) instead of stdout.")(command)
 
 
 def _chosen(fmt: str | None, output: Path | None, suffixes: dict[str, str], default: str | None) -> str | None:
-    """The --format given; else the one the output file's suffix names; else ``default``."""
-    if fmt is not None:
-        return fmt
-    if output is not None and output.suffix.lower() in suffixes:
-        return suffixes[output.suffix.lower()]
-    return default
+    """The --format given; else the one the output file's suffix names; else ``default`` for a
+    file without a suffix. A suffix that names no format is a usage error, rather than a file
+    whose name says one format and whose bytes are another."""
+    if fmt is not None or output is None or not output.suffix:
+        return fmt or default
+    if output.suffix.lower() not in suffixes:
+        known = ", ".join(sorted(set(suffixes)))
+        raise UsageError(f"-o {output}: cannot tell the format from '{output.suffix}' ({known}); give --format")
+    return suffixes[output.suffix.lower()]
 
 
 def _store_option(command):
@@ -296,6 +303,12 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, graph_iri, timeout, al
         given[name] = value
     named = choose(project, query, sparql_text)
     refuse(named, allow_service)
+    graph_form = named.form in ("CONSTRUCT", "DESCRIBE")
+    chosen = _chosen(fmt, output, SUFFIXES["result"], "ttl" if graph_form else "table")
+    fits = GRAPH_RESULT_FORMATS if graph_form else tuple(RESULT_FORMATS)
+    if chosen not in fits:
+        given = f"--format {fmt}" if fmt is not None else f"-o {output}"
+        raise UsageError(f"{given}: a {named.form} answer is written as one of {', '.join(fits)}")
     if given and not named.params:
         raise UsageError(f"query {named.name!r} takes no parameters")
     bindings = named.bindings(given)
@@ -312,12 +325,11 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, graph_iri, timeout, al
         engine = EmbeddedEngine(_published(project, store_dir))
     check_terms(named, bindings, given, engine)
     text = bind_values(named.text, bindings, named.name) if bindings else named.text
-    fmt = _chosen(fmt, output, SUFFIXES["result"], None)
     if endpoint:
-        result = engine.query(text, named.name, fmt)
+        result = engine.query(text, named.name, chosen)
     else:
-        result = engine.query(text, named.name, fmt, timeout=timeout if allow_service else None)
-    fmt = fmt or ("ttl" if result.kind == "graph" else "table")
+        result = engine.query(text, named.name, chosen, timeout=timeout if allow_service else None)
+    fmt = chosen
     emit(render(result, fmt), output)
     if result.incomplete:
         click.echo(f"warning: incomplete result: {result.incomplete}", err=True)
@@ -582,11 +594,31 @@ def serve(ctx, host, port, query_timeout, row_cap, workers, processes, store_dir
         click.echo(f"serving heritage-kg on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql)", err=True)
         return app
 
-    serving.run(make, sock, processes)
+    from .guard import Terminated
+
+    try:
+        serving.run(make, sock, processes)
+    except (KeyboardInterrupt, Terminated):
+        pass  # how a service is stopped: the server has shut down cleanly by now
 
 
 def main() -> None:
-    cli(prog_name="heritage-kg")
+    from .guard import INTERRUPTED, TERMINATED
+
+    try:
+        cli(prog_name="heritage-kg")
+    except SystemExit as stop:
+        if stop.code not in (INTERRUPTED, TERMINATED):
+            raise
+        # Interrupted: what had to be cleaned up was on the way here. Work still running in
+        # other threads (a query inside Oxigraph) cannot be stopped, and the interpreter would
+        # wait for it at exit, so the process ends now.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(stop.code)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ class EmbeddedEngine:
                 return Result("bindings", variables=variables, rows=rows)
             return Result("graph", triples=list(answer))
         except SyntaxError as error:
-            raise QueryError(f"{name}: SPARQL syntax error: {_sparql_message(error)}") from None
+            raise QueryError(f"{name}: SPARQL syntax error: {_sparql_message(error, text)}") from None
         except (OSError, RuntimeError) as error:
             raise QueryError(f"{name}: {error}") from None
 
@@ -90,18 +90,34 @@ class EmbeddedEngine:
 _AT = re.compile(r"^error at (\d+):(\d+): ")
 
 
-def _sparql_message(error: SyntaxError) -> str:
-    """Oxigraph's syntax error in plain words: where, and what was expected, briefly."""
+#: A prefixed name's prefix, where the name is not inside a string, an IRI or a comment.
+_PREFIX_USED = re.compile(r"(?<![\w.:?$-])([A-Za-z][\w.-]*|)(?=:[^\s/])")
+_DECLARED = re.compile(r"(?i)\bPREFIX\s+([\w.-]*):")
+
+
+def _sparql_message(error: SyntaxError, query: str = "") -> str:
+    """Oxigraph's syntax error in plain words: where, and what was expected, briefly; an
+    undeclared prefix is named as such, wherever the parser tripped on it."""
+    from .queries import SKIP
+
     text = " ".join(str(error).split())
     where = ""
     at = _AT.match(text)
     if at:
         where = f"line {at.group(1)}, column {at.group(2)}: "
         text = text[at.end():]
-    if "Prefix not found" in text:
-        return where + "an undeclared prefix (declare it with PREFIX; the project's own, such as hkg: and kg:, need none)"
+    plain = SKIP.sub(" ", query)
+    declared = set(_DECLARED.findall(plain)) | set(_PREFIXES)
+    undeclared = sorted({p for p in _PREFIX_USED.findall(plain) if p not in declared})
+    if undeclared or "Prefix not found" in text:
+        named = ", ".join(f"{p}:" for p in undeclared)
+        return (where + f"an undeclared prefix {named} ".replace("  ", " ")
+                + "(declare it with PREFIX; the project's own, such as hkg: and kg:, need none)")
     if text.startswith("expected one of "):
-        choices = [c for c in re.split(r", (?=\S)", text[len("expected one of "):]) if not c.startswith("[")]
+        choices = [c for c in re.split(r", (?=\S)", text[len("expected one of "):])]
+        # the character classes say little, but that a number would do; that goes first
+        choices = (["a number"] if any("'0'..='9'" in c for c in choices) else []) + \
+            [c for c in choices if not c.startswith("[")]
         text = "expected " + " or ".join(choices[:4]) + (" or something else" if len(choices) > 4 else "") \
             if choices else "unexpected text here"
     return where + (text if len(text) <= 160 else text[:157] + "...")
@@ -109,7 +125,9 @@ def _sparql_message(error: SyntaxError) -> str:
 
 def http_url(url: str, option: str = "--endpoint") -> str:
     """``url`` when it is an http or https URL with a host; else a usage error naming
-    ``option``. Other schemes are refused: ``file:`` would read this machine's files."""
+    ``option``. Other schemes are refused (``file:`` would read this machine's files), and so
+    are credentials in the URL, which other users of the machine can read on the command line
+    and which would be printed in messages."""
     import urllib.parse
 
     try:
@@ -118,6 +136,11 @@ def http_url(url: str, option: str = "--endpoint") -> str:
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError as error:
         raise UsageError(f"{option} {url}: not a valid URL ({error})") from None
+    if parts.username is not None or parts.password is not None:
+        raise UsageError(f"{option}: credentials in the URL are refused; set HERITAGE_KG_USER and "
+                         "HERITAGE_KG_PASSWORD, or use a netrc file")
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        raise UsageError(f"{option} {url!r}: not a valid URL (it holds a space or a control character)")
     if parts.scheme not in ("http", "https") or not host:
         raise UsageError(f"{option} {url}: not an http or https URL")
     return url

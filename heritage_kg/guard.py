@@ -34,6 +34,14 @@ class Terminated(BaseException):
     Exception`` does not swallow it."""
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, carried past click, which would print an empty line for a KeyboardInterrupt."""
+
+
+class ReaderGone(BaseException):
+    """The reader of stdout went away (``| head``), carried past click, which would exit 1."""
+
+
 def _terminate(signum, frame):
     raise Terminated()
 
@@ -104,15 +112,16 @@ def exit_code(call) -> int:
     except HeritageKGError as error:
         say(str(error))
         return error.exit_code
-    except (click.Abort, KeyboardInterrupt):
+    except (click.Abort, KeyboardInterrupt, Interrupted):
         say("interrupted")
         return INTERRUPTED
     except Terminated:
         say("terminated")
         return TERMINATED
-    except BrokenPipeError:
-        # the reader went away (| head): stop quietly, and let nothing flush into the closed pipe
-        with contextlib.suppress(OSError):
+    except (BrokenPipeError, ReaderGone):
+        # the reader went away (| head), which is no failure: stop quietly, and let nothing more
+        # be flushed into the closed pipe when the process ends
+        with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except RecursionError:  # before RuntimeError, of which it is one
@@ -122,12 +131,16 @@ def exit_code(call) -> int:
         say("out of memory")
         return 1
     except (OSError, RuntimeError) as error:
-        if "Corruption" not in str(error):
-            return _bug(error)
-        # RocksDB checks a block when it first reads it, so damage can surface after opening
-        say(f"the store is damaged ({str(error).splitlines()[0]}); rebuild it with "
-            "'heritage-kg load --store DIR --force'")
-        return 2
+        if "Corruption" in str(error):
+            # RocksDB checks a block when it first reads it, so damage can surface after opening
+            say(f"the store is damaged ({str(error).splitlines()[0]}); rebuild it with "
+                "'heritage-kg load --store DIR --force'")
+            return 2
+        if isinstance(error, OSError):  # the system failed us (a full disk), not the program
+            where = f"{error.filename}: " if error.filename else ""
+            say(f"{where}{error.strerror or error}")
+            return 1
+        return _bug(error)
     except Exception as error:
         return _bug(error)
 
@@ -143,6 +156,14 @@ def _bug(error: Exception) -> int:
 
 class Group(click.Group):
     """A click group whose main runs every command inside `exit_code`."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+        except BrokenPipeError:
+            raise ReaderGone() from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:

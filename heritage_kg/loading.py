@@ -71,8 +71,9 @@ MAX_TOKEN = 16 * 1024 * 1024
 #: Syntax errors reported for one file at most; the parser goes on after each.
 MAX_ISSUES = 100
 _RELATIVE = "No scheme found in an absolute IRI"
-#: Bytes that may spell a file: IRI, through the scheme itself or a \u escape in an IRI.
-_MAYBE_FILE = re.compile(rb"(?i)file:|\\[uU]")
+#: Bytes that may spell a file: IRI: an IRI that starts with the scheme, or one with a \u escape
+#: (literals and names hold neither, so "file:" in a text or "caf\u00e9" costs no scan).
+_MAYBE_FILE = re.compile(rb"<(?i:file:)|<[^>\s]*\\[uU]")
 
 
 def _issue(path: Path, error: SyntaxError) -> SyntaxIssue:
@@ -94,7 +95,7 @@ def _too_long(path: Path) -> SyntaxIssue:
     text = path.read_text(encoding="utf-8", errors="replace")
     line, column = long_token(text, MAX_TOKEN) or (1, 1)
     return _TooLong(path, line, column, f"a literal or IRI longer than the parser's limit of "
-                                        f"{MAX_TOKEN // (1024 * 1024)} MiB")
+                                        f"{MAX_TOKEN // (1024 * 1024)} MiB, or one never closed")
 
 
 def _file_iris(path: Path, data: bytes) -> list[SyntaxIssue]:
@@ -129,17 +130,26 @@ def all_issues(path: Path, data: bytes | None = None) -> list[SyntaxIssue]:
     return sorted(issues + _file_iris(path, data), key=lambda issue: (issue.line, issue.column))
 
 
+_DECLARES = re.compile(r"(?i)@?prefix\s+([^\s:]*):")
+_SETS_BASE = re.compile(r"(?i)@?base\b")
+_NAMES_PREFIX = re.compile(r"([A-Za-z][\w.-]*|)(?=:)")
+
+
 def _statement_issues(path: Path, text: str) -> list[SyntaxIssue]:
-    """The first syntax issue of each statement, each parsed alone after the directives before
-    it, with its lines and columns where they are in the file."""
+    """The first syntax issue of each statement, each parsed alone after the base and the prefix
+    declarations it uses (not all those before it, which would make a file of many prefixes
+    quadratic), with its lines and columns where they are in the file."""
     from .sourcemap import _Lines, statement_spans
 
     lines = _Lines(text)
-    prologue = ""  # the directives so far, a line each
+    declared: dict[str, str] = {}  # prefix -> its latest declaration, as written
+    base = ""
     found = []
     for start, end, directive in statement_spans(text):
         line, column = lines(start)
-        before = "" if directive else prologue
+        chunk = text[start:end]
+        used = {name for name in _NAMES_PREFIX.findall(chunk) if name in declared}
+        before = (base + "\n" if base else "") + "".join(declared[name] + "\n" for name in sorted(used))
         # padded to its column, so that the parser's columns are the file's
         snippet = before + " " * (column - 1) + text[start:end]
         try:
@@ -151,7 +161,11 @@ def _statement_issues(path: Path, text: str) -> list[SyntaxIssue]:
         except MemoryError:
             pass  # the parser's own pass has said so
         if directive:
-            prologue += text[start:end] + "\n"
+            declares = _DECLARES.match(chunk)
+            if declares:
+                declared[declares.group(1)] = chunk
+            elif _SETS_BASE.match(chunk):
+                base = chunk
         if len(found) > MAX_ISSUES:
             break
     return found

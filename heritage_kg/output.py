@@ -36,8 +36,16 @@ def _mode_for(path: Path) -> int:
 def write_atomic(path: Path, text: str | bytes | None = None, source: Path | None = None) -> None:
     """Write ``text`` (or bytes), or a copy of the file ``source``, to ``path`` through a
     temporary file, which is removed if anything fails, the process being interrupted included;
-    what an earlier run that was killed left is swept first."""
+    what an earlier run that was killed left is swept first.
+
+    A symbolic link is followed, and the file it names replaced. A device, a pipe or a socket
+    (``-o /dev/null``) is written to as it is: replacing it by a file would break it."""
     check_writable(path)
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        _write_through(path, text, source)
+        return
     scratch.sweep(path)
     fd, tmp = scratch.make_file(path)
     try:
@@ -58,6 +66,18 @@ def write_atomic(path: Path, text: str | bytes | None = None, source: Path | Non
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_through(path: Path, text: str | bytes | None, source: Path | None) -> None:
+    try:
+        with open(path, "wb") as handle:
+            if source is not None:
+                with open(source, "rb") as original:
+                    shutil.copyfileobj(original, handle, 1 << 20)
+            else:
+                handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 def emit(text: str | bytes, output: Path | None) -> None:

@@ -79,20 +79,36 @@ def _ours(target: Path):
 
 
 def _abandoned(entry: os.DirEntry, pid: str | None) -> bool:
-    if pid is None:
-        try:
-            return time.time() - entry.stat(follow_symlinks=False).st_mtime > _UNNAMED_AGE
-        except OSError:
-            return False
-    if int(pid) == os.getpid():
+    """Whether the process that made ``entry`` is gone: no process has its id, or the one that
+    has it started after ``entry`` was last written (ids are reused: in a container, every run
+    may be process 1)."""
+    try:
+        written = entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
         return False
+    if pid is None:
+        return time.time() - written > _UNNAMED_AGE
     try:
         os.kill(int(pid), 0)
     except (ProcessLookupError, OverflowError):
         return True
     except PermissionError:
-        return False  # a live process of another user
-    return False
+        pass  # a live process of another user
+    started = _started(int(pid))
+    return started is not None and started > written
+
+
+def _started(pid: int) -> float | None:
+    """When process ``pid`` started, in seconds since the epoch (Linux's /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            # the command name, in parentheses, may hold spaces: the fields after it are split
+            ticks = int(handle.read().rpartition(")")[2].split()[19])
+        with open("/proc/stat", encoding="ascii") as handle:
+            boot = next(int(line.split()[1]) for line in handle if line.startswith("btime "))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
 
 def _folder(target: Path) -> Path:

@@ -29,15 +29,75 @@ from .terms import PREFIXES
 GRAPH_IRI = "https://w3id.org/heritage-kg/graph"
 
 
+def _hash(pieces: list[str]) -> str:
+    return "_:" + hashlib.sha256("\n".join(sorted(pieces)).encode()).hexdigest()[:20]
+
+
+def _ordered(nodes: set, depends: dict) -> list:
+    """``nodes`` in an order where each comes after those it ``depends`` on (a dict of sets, to
+    be used up); those on a cycle, or after one, are left out."""
+    waiting = {node: len(depends[node]) for node in nodes}
+    users: dict = {}
+    for node in nodes:
+        for other in depends[node]:
+            users.setdefault(other, []).append(node)
+    ready = [node for node, count in waiting.items() if count == 0]
+    order = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for user in users.get(node, ()):
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    return order
+
+
 def stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """Relabel blank nodes by a hash of their content, in two refinement rounds."""
+    """Relabel blank nodes by a hash of what they are: their own statements, with each blank node
+    they hold stood for by a hash of its whole content (worked out from the leaves up), and the
+    statements that hold them, with each blank node holder stood for by its label (worked out
+    from the roots down). So two blank nodes get one label only when they are twins, with the
+    same content at any depth under the same holders: merging those changes no meaning. The
+    work is linear, however deep the nesting.
+
+    A node with no blank node around it gets the hash of its statements alone, as the shortcut
+    of `_stable_lines` labels it. Blank nodes on a cycle are labelled by refining their
+    neighbours' labels until the labels tell no more of them apart."""
     blanks = {t.subject for t in triples if isinstance(t.subject, ox.BlankNode)}
     blanks |= {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
     if not blanks:
         return triples
+    out: dict = {b: [] for b in blanks}
+    into: dict = {b: [] for b in blanks}
+    for t in triples:
+        if t.subject in out:
+            out[t.subject].append(t)
+        if t.object in into:
+            into[t.object].append(t)
+    content: dict = {}
+    for b in _ordered(blanks, {b: {t.object for t in out[b] if t.object in blanks} for b in blanks}):
+        content[b] = _hash([f"> {t.predicate} {content[t.object] if t.object in blanks else t.object}" for t in out[b]])
+    if len(content) < len(blanks):
+        label = _refined(triples, blanks)
+    else:  # no cycle down, so none up
+        label = {}
+        for b in _ordered(blanks, {b: {t.subject for t in into[b] if t.subject in blanks} for b in blanks}):
+            label[b] = _hash([f"> {t.predicate} {content[t.object] if t.object in blanks else t.object}"
+                              for t in out[b]]
+                             + [f"< {label[t.subject] if t.subject in blanks else t.subject} {t.predicate}"
+                                for t in into[b]])
+    nodes = {b: ox.BlankNode("b" + label[b][2:]) for b in blanks}
+    return [ox.Triple(nodes.get(t.subject, t.subject), t.predicate, nodes.get(t.object, t.object)) for t in triples]
+
+
+def _refined(triples: list[ox.Triple], blanks: set) -> dict:
+    """Labels for blank nodes on cycles: each round hashes a node's statements with its blank
+    neighbours' labels of the round before, until a round tells no more nodes apart."""
     label = {b: "" for b in blanks}
-    for _ in range(3):
-        parts: dict[ox.BlankNode, list[str]] = {b: [] for b in blanks}
+    classes = 1
+    while True:
+        parts: dict = {b: [] for b in blanks}
         for t in triples:
             s = label[t.subject] if t.subject in label else str(t.subject)
             o = label[t.object] if t.object in label else str(t.object)
@@ -45,9 +105,10 @@ def stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
                 parts[t.subject].append(f"> {t.predicate} {o}")
             if t.object in parts:
                 parts[t.object].append(f"< {s} {t.predicate}")
-        label = {b: "_:" + hashlib.sha256("\n".join(sorted(p)).encode()).hexdigest()[:20] for b, p in parts.items()}
-    nodes = {b: ox.BlankNode("b" + label[b][2:]) for b in blanks}
-    return [ox.Triple(nodes.get(t.subject, t.subject), t.predicate, nodes.get(t.object, t.object)) for t in triples]
+        label = {b: _hash(p) for b, p in parts.items()}
+        if len(set(label.values())) == classes:
+            return label
+        classes = len(set(label.values()))
 
 
 #: The formats Oxigraph writes for us from sorted triples.

@@ -1,11 +1,12 @@
 """Where each statement of the Turtle files is, so that reports can point at the line that caused
 a finding, and at the subject's definition only when no statement is to blame.
 
-Parsers keep no positions, so this module scans the Turtle text itself. It runs only on files that
-have already parsed, and it needs only where each statement block starts and ends, what its
-subject is, and, for the few subjects that have findings, which predicate and object each of
-their statements has: it tracks strings, IRIs, comments, prefixes and bracket depth, and nothing
-else of the grammar.
+Parsers keep no positions, so this module scans the Turtle text itself. To place findings it
+needs only where each statement block starts and ends, what its subject is, and, for the few
+subjects that have findings, which predicate and object each of their statements has: it tracks
+strings, IRIs, comments, prefixes and bracket depth, and nothing else of the grammar. The same
+scan also serves files that did not parse (`statement_spans`, `iri_tokens`, `long_token`), where
+it follows what it can and never raises.
 
 The scan keeps little: one record per statement block, and the statements themselves only of the
 blocks asked about, scanned again from their offsets. Its patterns are possessive, so that a
@@ -197,10 +198,14 @@ def statement_spans(text: str):
 
 
 def long_token(text: str, limit: int) -> tuple[int, int] | None:
-    """(line, column) of the first token longer than ``limit`` bytes in UTF-8, or None."""
+    """(line, column) of the first token longer than ``limit`` bytes in UTF-8, or of a long
+    string that is never closed (which runs to the end of the text), or None."""
     for match in _TOKEN.finditer(text):
         # a character is at most four bytes, so most tokens are measured without encoding them
         if match.end() - match.start() > limit // 4 and len(match.group().encode("utf-8")) > limit:
+            return _Lines(text)(match.start())
+        # an unclosed """ is read as the empty string "" and a lone quote
+        if match.lastgroup == "string" and match.group() in ('""', "''") and text[match.end():match.end() + 1] == match.group()[0]:
             return _Lines(text)(match.start())
     return None
 

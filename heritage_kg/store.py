@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,6 +57,8 @@ class Manifest:
     source_stats: list | None = None
     #: {"file", "sha256", "triples"} of the N-Triples export (absent in older manifests)
     dump: dict | None = None
+    #: [name, size, mtime_ns, sha256] of each file of the database (absent in older manifests)
+    files: list | None = None
 
     @classmethod
     def read(cls, folder: Path) -> "Manifest":
@@ -66,6 +69,9 @@ class Manifest:
                               if name in data or spec.default is dataclasses.MISSING})
             if manifest.dump is not None and not _is_dump_record(manifest.dump):
                 raise ValueError(f"not a record of {DUMP}")
+            if manifest.files is not None and not all(
+                    isinstance(r, list) and [type(v) for v in r] == [str, int, int, str] for r in manifest.files):
+                raise ValueError("not a record of the database's files")
         except OSError as error:
             raise UsageError(f"{folder}: cannot read {MANIFEST}: {error.strerror or error}") from None
         except (ValueError, KeyError, TypeError):
@@ -173,7 +179,7 @@ def build(project: Project, folder: Path, force: bool = False) -> Manifest:
         manifest = Manifest(FORMAT, FORMAT_VERSION, __version__, ox.__version__, triples, digest,
                             len(source_files(project)),
                             datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
-                            stats, dumped)
+                            stats, dumped, _database_files(work / "store"))
         manifest.write(work / "store")
         _swap(work / "store", folder)
     except BaseException as error:
@@ -339,6 +345,10 @@ def open_store(folder: Path, project: Project | None = None) -> Opened:
     if not (folder / MANIFEST).is_file():
         raise UsageError(f"{folder}: not a heritage-kg store (no {MANIFEST}); build one with 'heritage-kg load --store DIR'")
     manifest = Manifest.read(folder)
+    damage = _damage(folder, manifest)
+    if damage is not None:
+        raise UsageError(f"{folder}: the store is damaged ({damage}); rebuild it with "
+                         f"'heritage-kg load --store {folder} --force'")
     try:
         store = ox.Store.read_only(str(folder))
     except (OSError, RuntimeError) as error:
@@ -349,6 +359,45 @@ def open_store(folder: Path, project: Project | None = None) -> Opened:
         raise UsageError(f"{folder}: cannot open the store: {first}") from None
     stale = project is not None and _is_stale(project, manifest)
     return Opened(store, manifest, stale)
+
+
+#: Files of a store's folder that are not the database's data: RocksDB's lock and logs, and ours.
+_NOT_DATA = re.compile(r"LOCK|LOG(\..*)?|" + re.escape(MANIFEST) + "|" + re.escape(DUMP))
+
+
+def _database_files(folder: Path) -> list[list]:
+    """[name, size, mtime_ns, sha256] of each file of the closed database in ``folder``."""
+    records = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not _NOT_DATA.fullmatch(path.name):
+            info = path.stat()
+            records.append([path.name, info.st_size, info.st_mtime_ns, _sha256(path)])
+    return records
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _damage(folder: Path, manifest: Manifest) -> str | None:
+    """What is wrong with the database's files, against the manifest's record of them, or None.
+    A file whose size and modification time are as recorded is taken as it was (as git does);
+    one whose time differs (a copy made without keeping times) is read and hashed."""
+    for name, size, mtime_ns, sha256 in manifest.files or []:
+        path = folder / name
+        try:
+            info = path.stat()
+        except OSError:
+            return f"{name} is missing"
+        if info.st_size != size:
+            return f"{name} holds {info.st_size} bytes where the load wrote {size}"
+        if info.st_mtime_ns != mtime_ns and _sha256(path) != sha256:
+            return f"{name} was changed after the load"
+    return None
 
 
 def _is_stale(project: Project, manifest: Manifest) -> bool:

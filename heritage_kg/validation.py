@@ -128,8 +128,10 @@ def _run(report: Report, engine, store: ox.Store | None, shape_triples: list, ch
     """Run the shapes and the checks through ``engine``, give each finding the file:line of its
     node in ``sources``, and add them to ``report``. Oxigraph (and the server behind an endpoint)
     works without the GIL while a query runs, so the file:line scan of the Turtle text (pure
-    Python), the shapes and the checks share the cores."""
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    Python), the shapes and the checks share the cores. On an error or an interruption, the
+    work still running is not waited for: a query inside Oxigraph cannot be stopped."""
+    pool = ThreadPoolExecutor(max_workers=3)
+    try:
         positions = pool.submit(SourceMap.of_files, sources) if sources else None
         if validator == "pyshacl":
             shacl = pool.submit(_pyshacl, store, shape_triples)
@@ -140,6 +142,10 @@ def _run(report: Report, engine, store: ox.Store | None, shape_triples: list, ch
         shacl_findings = [_finding(r, holders) for r in shacl.result()]
         findings = shacl_findings + checked.result()
         _place(report, findings, positions.result() if positions else SourceMap())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def shacl_results(engine, shape_triples: list) -> list[Result]:

@@ -79,15 +79,16 @@ def _server(command: list[str], probe: str, port: int, log_dir: Path | None = No
 
 
 @contextlib.contextmanager
-def oxigraph_server(location: Path, dump: Path | None = None):
-    """Oxigraph's own server (the `oxigraph` package on PyPI) on a free loopback port."""
+def oxigraph_server(location: Path, dump: Path | None = None, *extra: str):
+    """Oxigraph's own server (the `oxigraph` package on PyPI) on a free loopback port; ``extra``
+    are more options of `oxigraph serve`."""
     exe = shutil.which("oxigraph")
     if exe is None:
         pytest.fail("the oxigraph server is not installed: pip install -e '.[test]' installs it")
     if dump is not None:
         subprocess.run([exe, "load", "--location", str(location), "--file", str(dump)], check=True, capture_output=True)
     port = free_port()
-    with _server([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+    with _server([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],
                  "/query?query=ASK%7B%7D", port) as base:
         yield base
 

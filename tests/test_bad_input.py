@@ -124,6 +124,14 @@ def _truncate_sst(folder: Path) -> None:
         handle.truncate(100)
 
 
+def _overwrite_sst(folder: Path) -> None:
+    """Bytes in the middle of the largest table changed, its size kept."""
+    table = max(folder.glob("*.sst"), key=lambda path: path.stat().st_size)
+    with open(table, "r+b") as handle:
+        handle.seek(table.stat().st_size // 2)
+        handle.write(b"\0" * 64)
+
+
 def _no_manifest(folder: Path) -> None:
     (folder / "heritage-kg-store.json").unlink()
 
@@ -137,6 +145,7 @@ DAMAGES = {
     "truncated-export": (_truncate_export, 1, "holds 1000 lines where the store recorded"),
     "empty-current": (_empty_current, 2, "the store is damaged"),
     "truncated-sst": (_truncate_sst, 2, "the store is damaged"),
+    "overwritten-sst": (_overwrite_sst, 2, "was changed after the load"),
     "no-manifest": (_no_manifest, 2, "not a heritage-kg store"),
     "bad-manifest": (_bad_manifest, 2, "is damaged; rebuild"),
 }
@@ -174,7 +183,7 @@ def test_damaged_stores(built, tmp_path, damage, command):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("damage", ["truncated-export", "truncated-sst"])
+@pytest.mark.parametrize("damage", ["truncated-export", "truncated-sst", "overwritten-sst"])
 def test_a_damaged_store_stops_the_server_before_it_serves(built, tmp_path, damage):
     folder = tmp_path / "store"
     shutil.copytree(built, folder)
@@ -193,6 +202,8 @@ ENDPOINTS = {
     "ftp": ("ftp://127.0.0.1/sparql", "not an http or https URL"),
     "no-host": ("http:///sparql", "not an http or https URL"),
     "bad-port": ("http://127.0.0.1:port/sparql", "not a valid URL"),
+    "space": ("http://exa mple.org/sparql", "not a valid URL"),
+    "credentials": ("http://curator:s3cret@127.0.0.1:9/sparql", "credentials in the URL are refused"),
 }
 ENDPOINT_USERS = {
     "query": ["query", "founders", "--endpoint"],
@@ -208,6 +219,7 @@ def test_bad_endpoints(command, endpoint):
     url, phrase = ENDPOINTS[endpoint]
     result = invoke(ROOT, [*ENDPOINT_USERS[command], url])
     _check(result.exit_code, result.stdout, result.stderr, 2, phrase)
+    assert "s3cret" not in result.stderr
 
 
 #: Arguments that are wrong for the command: (arguments, exit code, a phrase of the message).
@@ -241,6 +253,16 @@ BAD_ARGUMENTS = {
     "diff-nothing": (["diff", "nope-old", "nope-new"], 2, "nope-old"),
     "validate-missing-path": (["validate", "data/nope.ttl"], 2, "no such file or folder"),
     "serve-bad-host": (["serve", "--host", "256.0.0.1", "--port", "0"], 2, "--host"),
+    "unknown-suffix-export": (["export", "-o", "/tmp/heritage-kg.json"], 2, "cannot tell the format from '.json'"),
+    "unknown-suffix-graph": (["graph", "-o", "/tmp/network.png"], 2, "cannot tell the format from '.png'"),
+    "suffix-of-another-form": (["query", "founders", "-o", "/tmp/rows.ttl"], 2,
+                               "-o /tmp/rows.ttl: a SELECT answer is written as one of"),
+    "output-ends-in-a-slash": (["export", "-o", "/tmp/nope/"], 2, "is a folder"),
+    "format-of-another-form": (["query", "--sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"], 2,
+                               "--format csv: a CONSTRUCT answer is written as one of"),
+    "limit-without-a-number": (["query", "--sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT"], 1, "expected a number"),
+    "undeclared-prefix-in-filter": (["query", "--sparql", "SELECT ?s WHERE { ?s ?p ?o FILTER(?o = ex:foo) }"], 1,
+                                    "an undeclared prefix ex:"),
 }
 
 
@@ -271,3 +293,30 @@ def test_recursion_is_named_as_nesting_not_as_a_bug(monkeypatch):
     monkeypatch.setattr(heritage_kg.stats, "compute", deep)
     result = invoke(ROOT, ["stats"])
     _check(result.exit_code, result.stdout, result.stderr, 1, "the input is nested too deeply to process")
+
+
+def test_a_broken_dump_for_diff(tmp_path):
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
+    result = invoke(ROOT, ["diff", str(broken), str(broken)])
+    assert result.exit_code in (1, 2)
+    _check(result.exit_code, result.stdout, result.stderr, result.exit_code, "broken.nt")
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly():
+    """`heritage-kg export | head -1`: the pipe closes under the export, which stops, exit 0,
+    with no error and no traceback."""
+    process = subprocess.Popen([sys.executable, "-m", "heritage_kg.cli", "--root", str(ROOT), "export", "--format",
+                                "nt"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert "Error" not in err and "Traceback" not in err
+
+
+def test_a_full_disk_is_one_line_not_a_bug():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "heritage_kg.cli", "--root", str(ROOT), "stats"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    _check(done.returncode, "", done.stderr, 1, "No space left on device")

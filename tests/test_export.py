@@ -211,3 +211,16 @@ def test_unwritable_output_path(run, tmp_path):
     assert result.exit_code == 2 and "is a directory" in result.stderr
     missing = run("export", "-o", str(tmp_path / "nowhere" / "x.ttl"))
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+@pytest.mark.parametrize("depth", [4, 50_000])
+def test_blank_nodes_that_differ_deep_down_are_never_merged(depth):
+    """Two chains of blank nodes that differ only at their leaves are two chains in the export,
+    however deep; true twins (the same content under the same holder) may be one."""
+    chain = lambda leaf: "ex:s ex:p " + "[ ex:p " * depth + f'"{leaf}"' + " ]" * depth + " .\n"  # noqa: E731
+    store = _store("@prefix ex: <http://example.org/> .\n" + chain("A") + chain("B") + 'ex:t ex:q [ ex:r "x" ], [ ex:r "x" ] .\n')
+    exported = export_utf8(store, "nt").decode().splitlines()
+    described = len(describe(figures(store)))
+    # both chains whole (2 x (depth + 1) triples), the twins as one
+    assert len(exported) - described == 2 * (depth + 1) + 2
+    assert sum(1 for line in exported if line.startswith("<http://example.org/s>")) == 2

@@ -156,6 +156,17 @@ def test_missing_kept_export_is_a_usage_error(disk, tmp_path):
     assert done.exit_code == 0 and done.stdout == invoke("export", "--store", str(disk), "--format", "ttl").stdout
 
 
+def test_a_copy_without_its_times_still_opens(disk, tmp_path):
+    """A copy that did not keep modification times (cp -r) is checked by content, and is whole."""
+    folder = tmp_path / "s"
+    shutil.copytree(disk, folder, copy_function=shutil.copy)
+    for path in folder.iterdir():
+        os.utime(path, ns=(1, 1))
+    result = invoke("query", "founders", "--store", str(folder), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert normalise(result.stdout) == normalise(invoke("query", "founders", "--format", "csv").stdout)
+
+
 def test_serve_never_sends_a_kept_export_damaged_after_start(disk, tmp_path):
     """The kept export is checked at start-up, and again when it has changed since: cut while the
     server runs, it is not handed out, in N-Triples or in any format made from it."""
