@@ -42,16 +42,29 @@ class Edge:
 
 
 def _labels(store: ox.Store) -> dict[str, str]:
-    """A short English name for each organisation or unit: its acronym, else its label."""
-    rows = store.query(_PREFIX + """SELECT ?o (SAMPLE(?acr) AS ?a) (SAMPLE(?l) AS ?name) WHERE {
+    """A short English name for each organisation or unit: its acronym (one both languages write
+    first, as INTERPOL before ICPO), else its label (the French one where no English one is
+    known), else its IRI."""
+    rows = store.query(_PREFIX + """SELECT ?o ?acr ?both ?l ?fr WHERE {
         { ?o a hkg:Organisation } UNION { ?o a hkg:OrganisationalUnit }
-        OPTIONAL { ?o hkg:acronym ?acr FILTER(LANG(?acr) = 'en') }
-        OPTIONAL { ?o rdfs:label ?l FILTER(LANG(?l) = 'en') } } GROUP BY ?o""")
+        OPTIONAL { ?o hkg:acronym ?acr FILTER(LANG(?acr) = 'en')
+                   BIND(EXISTS { ?o hkg:acronym ?same FILTER(LANG(?same) = 'fr' && STR(?same) = STR(?acr)) } AS ?both) }
+        OPTIONAL { ?o rdfs:label ?l FILTER(LANG(?l) = 'en') }
+        OPTIONAL { ?o rdfs:label ?fr FILTER(LANG(?fr) = 'fr') } }""")
+    acronyms: dict[str, set] = {}
+    labels: dict[str, dict[str, set]] = {}
+    for iri, acronym, both, english, french in rows:
+        if acronym is not None:
+            acronyms.setdefault(iri.value, set()).add((both is None or both.value != "true", acronym.value))
+        found = labels.setdefault(iri.value, {"en": set(), "fr": set()})
+        for lang, term in (("en", english), ("fr", french)):
+            if term is not None:
+                found[lang].add(term.value)
     names = {}
-    for iri, acronym, label in rows:
-        label_text = label.value if label is not None else iri.value
-        short_enough = len(label_text) <= 20 or acronym is None
-        names[iri.value] = label_text if short_enough else acronym.value
+    for iri, found in labels.items():
+        text = min(found["en"] or found["fr"] or {iri})
+        short = min(acronyms[iri])[1] if iri in acronyms else None
+        names[iri] = text if len(text) <= 20 or short is None else short
     return names
 
 

@@ -63,6 +63,7 @@ HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] +
 SAME_AS = PREFIXES["owl"] + "sameAs"
 EVIDENCE, SOURCE, LINE, SECTION, KEY_PHRASE, SUPPORTS = (H + p for p in ("evidence", "source", "line", "section",
                                                                           "keyPhrase", "supports"))
+INFERRED = VOCAB_NS + "bases/inferred"
 DIAGRAM_LIMIT = 18
 #: Longest neighbour name drawn in full; beside a radius of 170 px, 26 characters fit in 760 px.
 LABEL_LIMIT = 26
@@ -153,7 +154,13 @@ class View:
             fields = self.out(ev)
             first = lambda p: next((o for q, o in fields if q == p), None)
             source, line, section, phrase = first(SOURCE), first(LINE), first(SECTION), first(KEY_PHRASE)
+            basis = first(H + "basis")
+            reasons = [o for q, o in fields if q == H + "inferenceReason" and isinstance(o, ox.Literal)]
+            reason = next((o for o in reasons if o.language == self.lang), reasons[0] if reasons else None)
             items.append({
+                "inferred": isinstance(basis, ox.NamedNode) and basis.value == INFERRED,
+                "reason": reason.value if reason is not None else None,
+                "reason_lang": reason.language if reason is not None else None,
                 "source": self.value(source) if source is not None else None,
                 "line": line.value if isinstance(line, ox.Literal) else None,
                 "section": section.value if isinstance(section, ox.Literal) else None,
@@ -219,9 +226,11 @@ class View:
         others = [{**self.value(o), "role": self.names.label(p, self.lang)}
                   for p, o in pairs if p in SIDES and isinstance(o, ox.NamedNode) and o != self.node]
         figure = " ".join(self.value(o)["text"] for p in (H + "valueQualifier", H + "value") for q, o in pairs if q == p)
+        evidence = self.evidence(ox.NamedNode(head["iri"]))
         return {"href": page_url(head["iri"], self.lang), "label": head["label"], "kind": head["kind"],
                 "role": ", ".join(sorted(self.names.label(r, self.lang) for r in set(roles))), "others": others,
-                "dates": head["dates"], "figure": figure, "evidence": self.evidence(ox.NamedNode(head["iri"])),
+                "dates": head["dates"], "figure": figure, "evidence": evidence,
+                "inferred": any(e["inferred"] for e in evidence),
                 "key": head["key"], "cls": head["cls"], "iri": head["iri"]}
 
     def incoming(self) -> tuple[list[dict], list[dict], list[dict]]:
@@ -283,6 +292,7 @@ class View:
             "same_as": sorted((self.value(o) for p, o in pairs if p == SAME_AS), key=lambda v: v["text"]),
             "same_as_refs": [e["n"] for e in evidence if SAME_AS in e["supports"]],
             "evidence": evidence,
+            "inferred": {e["n"] for e in evidence if e["inferred"]},
             "diagram": diagram(self, statements, heads, pointing),
             "formats": [{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "href": f"/data/{key}{f.suffix}"}
                         for f in DATA_FORMATS.values()],

@@ -73,6 +73,9 @@ TEXT = {
         "instances": "instances", "subclass_of": "a kind of",
         "previous": "previous", "next": "next", "of": "of", "pages": "Pages", "and_more": "and {n} more",
         "as_query": "all of them, as a SPARQL query",
+        "in_en": "(in English)", "in_fr": "(in French)",
+        "name_in_fr": "No name in English is known: this is its French name.",
+        "inferred": "inferred", "inferred_title": "Reasoned from the source, which does not say it in so many words",
     },
     "fr": {
         "search": "Chercher", "search_placeholder": "Chercher des organisations, liens, lieux…",
@@ -94,6 +97,9 @@ TEXT = {
         "instances": "instances", "subclass_of": "un type de",
         "previous": "précédents", "next": "suivants", "of": "sur", "pages": "Pages", "and_more": "et {n} de plus",
         "as_query": "tous, en requête SPARQL",
+        "in_en": "(en anglais)", "in_fr": "(en français)",
+        "name_in_en": "Aucun nom français n'est connu : voici son nom anglais.",
+        "inferred": "déduit", "inferred_title": "Déduit de la source, qui ne le dit pas en toutes lettres",
     },
 }
 
@@ -148,6 +154,18 @@ def fold(text: str) -> str:
 
 # -- names and kinds ------------------------------------------------------------------------------
 
+class Label(str):
+    """A name, and the language it is written in (None for a local name made from an IRI): a
+    page shows a name in the other language when its own is missing, and says so."""
+
+    lang: str | None = None
+
+    def __new__(cls, text: str, lang: str | None):
+        made = super().__new__(cls, text)
+        made.lang = lang or None
+        return made
+
+
 class Names:
     """The labels, acronyms and kinds of every IRI in the published graph, by language.
 
@@ -188,9 +206,12 @@ class Names:
                 self.super_properties[iri].add(o.value)
             elif p == INVERSE and isinstance(o, ox.NamedNode):
                 self.inverse[iri], self.inverse[o.value] = o.value, iri
-        for bucket in (*self.labels.values(), *self.acronyms.values()):
+        for bucket in self.labels.values():
             for values in bucket.values():
                 values.sort()
+        for bucket in self.acronyms.values():
+            for values in bucket.values():
+                values.sort(key=lambda acronym: (not _in_both(bucket, acronym), acronym))
         self._ancestors: dict[str, set[str]] = {}
         self._property_ancestors: dict[str, set[str]] = {}
         self.instances: dict[str, list[str]] = defaultdict(list)
@@ -200,21 +221,22 @@ class Names:
         for members in self.instances.values():
             members.sort(key=lambda i: (fold(self.label(i)), i))
 
-    def label(self, iri: str, lang: str = "en") -> str:
-        """The name of ``iri`` in ``lang``, else in the other language, else its local name."""
+    def label(self, iri: str, lang: str = "en") -> Label:
+        """The name of ``iri`` in ``lang``, else in the other language, else its local name; its
+        ``lang`` says which."""
         by_lang = self.labels.get(iri)
         if by_lang:
             for key in (lang, *LANGS, ""):
                 if by_lang.get(key):
-                    return by_lang[key][0]
-        return local_name(iri)
+                    return Label(by_lang[key][0], key)
+        return Label(local_name(iri), None)
 
-    def acronym(self, iri: str, lang: str = "en") -> str | None:
+    def acronym(self, iri: str, lang: str = "en") -> Label | None:
         by_lang = self.acronyms.get(iri)
         if by_lang:
             for key in (lang, *LANGS, ""):
                 if by_lang.get(key):
-                    return by_lang[key][0]
+                    return Label(by_lang[key][0], key)
         return None
 
     def short_label(self, iri: str, lang: str = "en") -> str:
@@ -243,6 +265,11 @@ class Names:
 
     def kind_label(self, iri: str, lang: str = "en") -> str:
         return ", ".join(self.label(k, lang) for k in self.kinds(iri))
+
+
+def _in_both(by_lang: dict[str, list[str]], name: str) -> bool:
+    """Whether both languages write ``name``: the short name to show first (INTERPOL, not ICPO)."""
+    return all(name in by_lang.get(lang, ()) for lang in LANGS)
 
 
 def _upwards(links: dict[str, set[str]], start: str) -> set[str]:
