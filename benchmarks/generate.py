@@ -52,7 +52,7 @@ HUBS = ("icom", "unesco", "iccrom", "icomos", "ifla", "interpol", "blue-shield",
 
 #: The defects injected, each breaking exactly one shape: name -> (shape, description).
 KINDS = {
-    "no-french-label": ("hkgsh:EntityFrenchLabel", "an organisation without its French rdfs:label"),
+    "no-label": ("hkgsh:EntityLabel", "an organisation without any rdfs:label"),
     "no-key-phrase": ("hkgsh:EvidenceKeyPhrase", "an evidence node without hkg:keyPhrase"),
     "string-value": ("hkgsh:ValueDatatype", "an observation whose hkg:value is a string, not an xsd:integer"),
     "no-agreement-kind": ("hkgsh:AgreementKindCount", "an agreement without hkg:agreementKind"),
@@ -164,11 +164,11 @@ def inject(graph: list[ox.Triple], per_kind: int, seed: int) -> tuple[list[ox.Tr
             raise SystemExit(f"generate: only {len(candidates)} candidates for {n} defects; ask for a larger graph")
         return rng.sample(candidates, n)
 
-    # no-french-label
+    # no-label
     chosen = pick(organisations, per_kind)
     for s in chosen:
-        removed.update(i for i in by_subject[s] if graph[i].predicate == LABEL and graph[i].object.language == "fr")
-    where["no-french-label"] = [s.value for s in chosen]
+        removed.update(i for i in by_subject[s] if graph[i].predicate == LABEL)
+    where["no-label"] = [s.value for s in chosen]
     # no-key-phrase
     evidence = [t.subject for t in graph if t.predicate == H("keyPhrase") and isinstance(t.subject, ox.BlankNode)]
     chosen = pick(evidence, per_kind)
