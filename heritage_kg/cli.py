@@ -539,19 +539,26 @@ def diff(ctx, old, new, fmt, output):
 @click.pass_context
 @_with_progress
 def coverage(ctx, output):
-    """Write the coverage table: per source document and line, the statements taken from it
-    and the IRIs that hold them.
+    """Write the coverage table: per source document and line, the statements taken from it,
+    how each rests on the line and the IRIs that hold them; then the lines of the seeds no
+    statement cites, with the reason nothing was taken (docs/uncited.tsv).
 
     \b
     Example:
       heritage-kg coverage -o docs/coverage.md
     """
     from .build import build_store
-    from .coverage import render
+    from .coverage import NOTES, render
     from .output import emit
 
     project = _project(ctx)
-    emit(render(build_store(project, materialised=False)), output)
+    store = build_store(project, materialised=False)
+    shared = project.shared_dir()
+    if not (shared / "seeds").is_dir():
+        click.echo(f"warning: the seed documents are not at {shared}/seeds: the lines not cited are left out",
+                   err=True)
+        shared = None
+    emit(render(store, shared, project.root / NOTES), output)
 
 
 @cli.command()
