@@ -124,9 +124,13 @@ def context() -> dict:
     return json.loads(resources.files("heritage_kg").joinpath("context.jsonld").read_text(encoding="utf-8"))
 
 
-def _sort_json(value):
+def _sort_json(value, ordered: bool = False):
+    """Keys and arrays sorted, so that the output is stable; an ``@list`` array keeps its order,
+    which is its meaning (an RDF collection)."""
     if isinstance(value, dict):
-        return {k: _sort_json(v) for k, v in sorted(value.items())}
+        return {k: _sort_json(v, ordered=k == "@list") for k, v in sorted(value.items())}
+    if isinstance(value, list) and ordered:
+        return [_sort_json(v) for v in value]
     if isinstance(value, list):
         items = [_sort_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))

@@ -224,3 +224,15 @@ def test_blank_nodes_that_differ_deep_down_are_never_merged(depth):
     # both chains whole (2 x (depth + 1) triples), the twins as one
     assert len(exported) - described == 2 * (depth + 1) + 2
     assert sum(1 for line in exported if line.startswith("<http://example.org/s>")) == 2
+
+
+def test_json_ld_keeps_the_order_of_a_list():
+    """Arrays are sorted for a stable output, but an @list array is an RDF collection, whose
+    order is its meaning."""
+    triples = [ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(
+        b"@prefix ex: <http://example.org/> . ex:a ex:steps ( ex:zebra ex:apple ex:mango ) .",
+        format=ox.RdfFormat.TURTLE)]
+    graph = rdflib.Graph().parse(data=serialise_triples(triples, "jsonld"), format="json-ld")
+    head = graph.value(rdflib.URIRef("http://example.org/a"), rdflib.URIRef("http://example.org/steps"))
+    assert [str(item) for item in rdflib.collection.Collection(graph, head)] == [
+        "http://example.org/zebra", "http://example.org/apple", "http://example.org/mango"]
