@@ -479,9 +479,9 @@ def stats(ctx, fmt, store_dir):
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(NETWORK_FORMATS), default=None,
               help="svg (default), dot, graphml or mermaid; with -o, the file's suffix chooses when this is not given.")
-@click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(("agreement", "membership", "advice", "recognition", "unit", "founding")),
-              help="Draw only these kinds of tie; repeatable (default: all).")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Draw only this kind of tie, as ontology/tiekinds.ttl names it (agreement, membership...); "
+                   "repeatable (default: every kind drawn in the network). An unknown kind lists the others.")
 @click.option("--around", help="Draw only the neighbourhood of this organisation (slug, prefixed name or IRI).")
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from --around.")
 @_store_option
@@ -499,14 +499,14 @@ def graph(ctx, fmt, kinds, around, depth, store_dir, output):
       heritage-kg graph --around icom --depth 1 --kind agreement -o icom.svg
       heritage-kg graph --format mermaid
     """
-    from .network import KINDS, render
+    from .network import render
     from .output import emit
     from .queries import Param
 
     project = _project(ctx)
     fmt = _chosen(fmt, output, SUFFIXES["network"], "svg")
     centre = Param("around", "iri").term(around).value if around else None
-    emit(render(_published(project, store_dir), fmt, list(kinds) or list(KINDS), centre, depth), output)
+    emit(render(_published(project, store_dir), fmt, list(kinds), centre, depth), output)
 
 
 @cli.command()
@@ -530,7 +530,9 @@ def diff(ctx, old, new, fmt, output):
     from .output import emit
 
     project = _project(ctx)
-    changes = run(load_version(old, project.root), load_version(new, project.root))
+    # the checkout's ontology describes the kinds of tie where neither version carries the table
+    here = load_version(str(project.root / "ontology"), project.root)
+    changes = run(load_version(old, project.root), load_version(new, project.root), here)
     emit(render(changes, fmt), output)
 
 

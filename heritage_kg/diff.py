@@ -14,6 +14,8 @@ import pyoxigraph as ox
 
 from .errors import DataError, UsageError
 from .project import ENTITY_NS, GRAPH_DIRS
+from .ties import TieKinds
+from .ties import read as read_tie_kinds
 
 _H = "https://w3id.org/heritage-kg/ontology#"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -21,16 +23,6 @@ _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
                ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
                ".xml": ox.RdfFormat.RDF_XML}
-#: tie class -> the properties that name its sides, in the order they are said
-_SIDES = {"Agreement": ("party",), "Membership": ("member", "organisation"), "AdvisoryRelation": ("advisor", "advisee"),
-          "Recognition": ("grantedBy", "grantedTo"), "Mandate": ("mandateHolder", "instrument"),
-          "Founding": ("founded",), "Post": ("heldBy", "postIn"), "Signature": ("signer", "onBehalfOf"),
-          "Observation": ("observedEntity",)}
-_KIND_WORDS = {"Agreement": "agreement", "Membership": "membership", "AdvisoryRelation": "advisory relation",
-               "Recognition": "recognition", "Mandate": "mandate", "Founding": "founding", "Post": "post",
-               "Signature": "signature", "Observation": "figure"}
-
-
 @dataclass(frozen=True)
 class Change:
     action: str  # "added", "removed", "changed"
@@ -100,24 +92,45 @@ def _name(iri: str, snap: dict) -> str:
     return iri.removeprefix(ENTITY_NS)
 
 
-def _describe(iri: str, snap: dict) -> str:
+def _describe(iri: str, snap: dict, table: TieKinds, below: dict[str, set[str]]) -> str:
+    """What ``iri`` is, in words: a tie by its kind and its sides (a side property's
+    sub-properties count, as hkg:funder does for hkg:party), anything else by its class and name."""
     e = snap[iri]
-    for cls, props in _SIDES.items():
-        if cls in e["types"]:
-            sides = sorted(_name(o.strip("<>"), snap) for p, o in e["values"] for prop in props if p == _H + prop)
-            return f"{_KIND_WORDS[cls]} between {' and '.join(sides)}" if cls == "Agreement" else \
-                f"{_KIND_WORDS[cls]} {' / '.join(sides)}"
-    kind = sorted(e["types"])[0] if e["types"] else "entity"
-    return f"{kind} {_name(iri, snap)}"
+    kind = table.of({_H + t for t in e["types"]})
+    if kind is not None:
+        sides = [name for side in kind.sides  # in the table's order: member before organisation
+                 for name in sorted(_name(o.strip("<>"), snap) for p, o in e["values"] if p in below.get(side, {side}))]
+        word = kind.word("en")
+        return f"{word} between {' and '.join(sides)}" if len(kind.sides) == 1 and len(sides) > 1 else \
+            f"{word} {' / '.join(sides)}"
+    kind_name = sorted(e["types"])[0] if e["types"] else "entity"
+    return f"{kind_name} {_name(iri, snap)}"
 
 
-def diff(old: ox.Store, new: ox.Store) -> list[Change]:
+def _below(store: ox.Store) -> dict[str, set[str]]:
+    """Each property -> itself and its sub-properties, however far down."""
+    rows = store.query("SELECT ?p ?sub WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>* ?p "
+                       "FILTER(isIRI(?p) && isIRI(?sub)) }")
+    below: dict[str, set[str]] = {}
+    for p, sub in rows:
+        below.setdefault(p.value, {p.value}).add(sub.value)
+    return below
+
+
+def diff(old: ox.Store, new: ox.Store, fallback: ox.Store | None = None) -> list[Change]:
     a, b = _snapshot(old), _snapshot(new)
+    # the newer version's table of tie kinds, else the older one's, else ``fallback``'s (a dump
+    # may hold no ontology, and a version older than the table none)
+    for store in (new, old, fallback):
+        if store is not None:
+            table, below = read_tie_kinds(store), _below(store)
+            if table.kinds:
+                break
     changes: list[Change] = []
     for iri in sorted(set(b) - set(a)):
-        changes.append(Change("added", iri, f"{_describe(iri, b)} added"))
+        changes.append(Change("added", iri, f"{_describe(iri, b, table, below)} added"))
     for iri in sorted(set(a) - set(b)):
-        changes.append(Change("removed", iri, f"{_describe(iri, a)} removed"))
+        changes.append(Change("removed", iri, f"{_describe(iri, a, table, below)} removed"))
     for iri in sorted(set(a) & set(b)):
         ea, eb = a[iri], b[iri]
         for lang in sorted(set(ea["labels"]) | set(eb["labels"])):

@@ -12,21 +12,10 @@ import pyoxigraph as ox
 
 from .errors import DataError, UsageError
 from .project import ENTITY_NS
+from .ties import TieKind, TieKinds
+from .ties import read as read_tie_kinds
 
 
-#: kind of tie -> (SPARQL pattern binding ?a ?b ?label, edge colour, line style, directed)
-KINDS = {
-    "agreement": ("""?tie a hkg:Agreement ; hkg:party ?a , ?b ; hkg:agreementKind ?k . ?k skos:prefLabel ?label .
-                     FILTER(LANG(?label) = 'en' && STR(?a) < STR(?b))""", "#1f77b4", "solid", False),
-    "membership": ("""?tie a hkg:Membership ; hkg:member ?a ; hkg:organisation ?b ; hkg:role ?r .
-                      ?r skos:prefLabel ?label . FILTER(LANG(?label) = 'en')""", "#2ca02c", "bold", True),
-    "advice": ("""?tie a hkg:AdvisoryRelation ; hkg:advisor ?a ; hkg:advisee ?b ; hkg:advisoryKind ?k .
-                  ?k skos:prefLabel ?label . FILTER(LANG(?label) = 'en')""", "#9467bd", "dashed", True),
-    "recognition": ("""?tie a hkg:Recognition ; hkg:grantedBy ?a ; hkg:grantedTo ?b ; hkg:status ?k .
-                       ?k skos:prefLabel ?label . FILTER(LANG(?label) = 'en')""", "#d62728", "dashed", True),
-    "unit": ("""?a hkg:unitOf ?b . BIND("unit of" AS ?label)""", "#7f7f7f", "dotted", True),
-    "founding": ("""?tie a hkg:Founding ; hkg:founder ?a ; hkg:founded ?b . BIND("founded" AS ?label)""", "#ff7f0e", "solid", True),
-}
 _PREFIX = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -68,12 +57,28 @@ def _labels(store: ox.Store) -> dict[str, str]:
     return names
 
 
-def edges(store: ox.Store, kinds: list[str]) -> list[Edge]:
+def _pattern(kind: TieKind) -> str:
+    """The SPARQL pattern that binds ?a, ?b and the edge's English ?label for a kind of tie: the
+    concept of its kind property, else the word for the kind. A tie with one side property (the
+    parties of an agreement) gives each pair of its sides once, undirected."""
+    if kind.direct:
+        return f"?a <{kind.iri}> ?b . <{kind.iri}> rdfs:label ?label . FILTER(LANG(?label) = 'en')"
+    first, last = kind.sides[0], kind.sides[-1]
+    sides = f"?tie a <{kind.iri}> ; <{first}> ?a ; <{last}> ?b ."
+    if first == last:
+        sides += " FILTER(STR(?a) < STR(?b))"
+    if kind.kind_property:
+        return sides + f" ?tie <{kind.kind_property}> ?k . ?k skos:prefLabel ?label . FILTER(LANG(?label) = 'en')"
+    return sides + f" <{kind.iri}> rdfs:label ?label . FILTER(LANG(?label) = 'en')"
+
+
+def edges(store: ox.Store, kinds: list[TieKind]) -> list[Edge]:
     found = set()
     for kind in kinds:
-        pattern = KINDS[kind][0]
-        for row in store.query(_PREFIX + f"SELECT DISTINCT ?a ?b ?label WHERE {{ {pattern} }}"):
-            found.add(Edge(row[0].value, row[1].value, kind, row[2].value))
+        if not kind.direct and not kind.sides:
+            continue
+        for row in store.query(_PREFIX + f"SELECT DISTINCT ?a ?b ?label WHERE {{ {_pattern(kind)} }}"):
+            found.add(Edge(row[0].value, row[1].value, kind.key, row[2].value))
     return sorted(found, key=lambda e: (e.kind, e.source, e.target, e.label))
 
 
@@ -101,7 +106,7 @@ def _id(iri: str) -> str:
     return iri.removeprefix(ENTITY_NS).replace("-", "_")
 
 
-def to_dot(es: list[Edge], labels: dict[str, str]) -> str:
+def to_dot(es: list[Edge], labels: dict[str, str], table: TieKinds) -> str:
     nodes = sorted({e.source for e in es} | {e.target for e in es})
     out = ["digraph heritage_kg {", '  graph [rankdir=LR, overlap=false, splines=true, fontname="Helvetica"];',
            '  node [shape=box, style="rounded,filled", fillcolor="#f4f1ea", fontname="Helvetica", fontsize=11];',
@@ -109,12 +114,14 @@ def to_dot(es: list[Edge], labels: dict[str, str]) -> str:
     for n in nodes:
         out.append(f'  {_id(n)} [label={_dq(labels.get(n, n))}, URL={_dq(n)}];')
     for e in es:
-        colour, style, directed = KINDS[e.kind][1:]
+        kind = table.by_key[e.kind]
+        colour, style, directed = kind.colour, kind.line, kind.directed
         arrow = "normal" if directed else "none"
         out.append(f'  {_id(e.source)} -> {_id(e.target)} [label={_dq(e.label)}, color="{colour}", '
                    f'fontcolor="{colour}", style={style}, arrowhead={arrow}];')
     out.append('  subgraph cluster_legend { label="kinds of tie"; fontname="Helvetica"; fontsize=10; style=dashed;')
-    for kind, (_, colour, style, directed) in KINDS.items():
+    for tie_kind in table.network():
+        kind, colour, style, directed = tie_kind.key, tie_kind.colour, tie_kind.line, tie_kind.directed
         if any(e.kind == kind for e in es):
             out.append(f'    legend_{kind} [shape=plaintext, style="", label={_dq(kind)}, fontcolor="{colour}"];')
             out.append(f'    legend_{kind}_end [shape=point, style=invis, width=0.01];')
@@ -139,19 +146,20 @@ def to_svg(dot: str) -> str:
     return done.stdout.decode("utf-8")
 
 
-def to_mermaid(es: list[Edge], labels: dict[str, str]) -> str:
+def to_mermaid(es: list[Edge], labels: dict[str, str], table: TieKinds) -> str:
     out = ["flowchart LR"]
     for n in sorted({e.source for e in es} | {e.target for e in es}):
         out.append(f'  {_id(n)}["{labels.get(n, n).replace(chr(34), "#quot;")}"]')
     styles = []
     for i, e in enumerate(es):
-        link = "-->" if KINDS[e.kind][3] else "---"
-        if KINDS[e.kind][2] in ("dashed", "dotted"):
-            link = "-.->" if KINDS[e.kind][3] else "-.-"
-        elif KINDS[e.kind][2] == "bold":
+        kind = table.by_key[e.kind]
+        link = "-->" if kind.directed else "---"
+        if kind.line in ("dashed", "dotted"):
+            link = "-.->" if kind.directed else "-.-"
+        elif kind.line == "bold":
             link = "==>"
         out.append(f'  {_id(e.source)} {link}|"{e.label.replace(chr(34), "#quot;")}"| {_id(e.target)}')
-        styles.append(f"  linkStyle {i} stroke:{KINDS[e.kind][1]}")
+        styles.append(f"  linkStyle {i} stroke:{kind.colour}")
     return "\n".join(out + styles) + "\n"
 
 
@@ -174,13 +182,24 @@ def to_graphml(es: list[Edge], labels: dict[str, str]) -> str:
 
 
 def render(store: ox.Store, fmt: str, kinds: list[str], around: str | None, depth: int) -> str:
-    es = edges(store, kinds)
+    """The network in ``fmt``, of the tie kinds named in ``kinds`` (every kind drawn in the
+    network where it is empty).
+
+    Raises:
+        UsageError: a name in ``kinds`` that is not a kind of tie drawn in the network.
+    """
+    table = read_tie_kinds(store)
+    drawn = {k.key: k for k in table.network()}
+    unknown = [k for k in kinds if k not in drawn]
+    if unknown:
+        raise UsageError(f"--kind {unknown[0]}: not a kind of tie in the network; choose from {', '.join(drawn)}")
+    es = edges(store, [drawn[k] for k in kinds] if kinds else list(drawn.values()))
     if around:
         es = neighbourhood(es, around, depth)
     labels = _labels(store)
     if fmt == "mermaid":
-        return to_mermaid(es, labels)
+        return to_mermaid(es, labels, table)
     if fmt == "graphml":
         return to_graphml(es, labels)
-    dot = to_dot(es, labels)
+    dot = to_dot(es, labels, table)
     return to_svg(dot) if fmt == "svg" else dot

@@ -248,7 +248,7 @@ BAD_ARGUMENTS = {
     "graph-without-endpoint": (["query", "founders", "--graph", "https://example.org/g"], 2, "only with --endpoint"),
     "graph-not-an-iri": (["query", "founders", "--endpoint", "http://127.0.0.1:9/q", "--graph", "not an iri"], 2,
                          "not an absolute IRI"),
-    "unknown-kind": (["graph", "--kind", "friendship"], 2, "'friendship' is not one of"),
+    "unknown-kind": (["graph", "--kind", "friendship"], 2, "--kind friendship: not a kind of tie in the network"),
     "around-nothing": (["graph", "--around", "nowhere", "--format", "dot"], 2, "no such organisation"),
     "diff-nothing": (["diff", "nope-old", "nope-new"], 2, "nope-old"),
     "validate-missing-path": (["validate", "data/nope.ttl"], 2, "no such file or folder"),

@@ -48,16 +48,11 @@ DATA_FORMATS = {f.suffix: f for f in RDF_FORMATS.values() if not f.dataset}
 OFFERS = {"text/html": "html", "application/xhtml+xml": "html",
           **{f.media_type: f.suffix for f in DATA_FORMATS.values()}, "application/json": ".jsonld"}
 
-#: The properties that name the sides of a tie: the other side's name labels the tie.
-SIDES = tuple(H + p for p in ("party", "funder", "beneficiary", "member", "organisation", "founded", "founder",
-                               "signer", "onBehalfOf", "postIn", "heldBy", "advisor", "advisee", "grantedBy",
-                               "grantedTo", "mandateHolder", "instrument", "observedEntity"))
-#: The properties that say which kind of tie (or figure) a node is.
-KINDS = tuple(H + p for p in ("agreementKind", "advisoryKind", "role", "status", "instrumentRelation", "measure",
-                               "postRole"))
+#: The dates of a tie, shown after its kind and its sides.
 DATES = tuple(H + p for p in ("date", "startDate", "temporalQualifier", "minimumDuration", "startEvent", "endDate"))
 #: Shown in the page's head rather than in the table of statements.
-HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", H + "acronym",
+XL_ALT_LABEL, XL_FORM = ("http://www.w3.org/2008/05/skos-xl#" + p for p in ("altLabel", "literalForm"))
+HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", H + "acronym", XL_ALT_LABEL,
         H + "description", H + "evidence", PREFIXES["owl"] + "sameAs", PREFIXES["rdfs"] + "comment",
         PREFIXES["skos"] + "definition")
 SAME_AS = PREFIXES["owl"] + "sameAs"
@@ -65,6 +60,8 @@ EVIDENCE, SOURCE, LINE, SECTION, KEY_PHRASE, SUPPORTS = (H + p for p in ("eviden
                                                                           "keyPhrase", "supports"))
 INFERRED = VOCAB_NS + "bases/inferred"
 DIAGRAM_LIMIT = 18
+#: The colour of a line in the diagram that is no tie of a kind in the table.
+OTHER_COLOUR = "#7f8c9d"
 #: Longest neighbour name drawn in full; beside a radius of 170 px, 26 characters fit in 760 px.
 LABEL_LIMIT = 26
 
@@ -196,7 +193,8 @@ class View:
     # the sections of the page ------------------------------------------------------------------
 
     def statements(self, pairs, numbered: list[dict]) -> list[dict]:
-        rank = {p: i for i, p in enumerate(KINDS + SIDES + DATES)}
+        ties = self.names.ties
+        rank = {p: i for i, p in enumerate(ties.kind_properties + ties.sides + DATES)}
         rows: dict[str, list] = {}
         for p, o in pairs:
             if p not in HEAD:
@@ -213,18 +211,19 @@ class View:
         only, since a hub's heads are kept (ICOM has 9,672 ties at 1M triples)."""
         pairs = self.out(ox.NamedNode(tie))
         kinds = [self.names.kind_label(tie, self.lang)]
-        kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs if p in KINDS and isinstance(o, ox.NamedNode))
+        kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs
+                        if p in self.names.ties.kind_properties and isinstance(o, ox.NamedNode))
         dates, key = self.dates(pairs)
         return {"iri": tie, "roles": roles, "label": self.names.label(tie, self.lang),
-                "kind": " · ".join(k for k in kinds if k), "dates": dates, "key": key, "cls": tie_class(self.names, tie),
-                "sides": [o.value for p, o in pairs if p in SIDES and isinstance(o, ox.NamedNode) and o != self.node]}
+                "kind": " · ".join(k for k in kinds if k), "dates": dates, "key": key, "cls": self.names.tie_key(tie),
+                "sides": [o.value for p, o in pairs if self.names.is_side(p) and isinstance(o, ox.NamedNode) and o != self.node]}
 
     def tie(self, head: dict) -> dict:
         """A row of the table of ties: only for the ties of the page shown."""
         pairs, roles = self.out(ox.NamedNode(head["iri"])), head["roles"]
         roles = [r for r in set(roles) if not any(r in self.supers(q) for q in roles)]
         others = [{**self.value(o), "role": self.names.label(p, self.lang)}
-                  for p, o in pairs if p in SIDES and isinstance(o, ox.NamedNode) and o != self.node]
+                  for p, o in pairs if self.names.is_side(p) and isinstance(o, ox.NamedNode) and o != self.node]
         figure = " ".join(self.value(o)["text"] for p in (H + "valueQualifier", H + "value") for q, o in pairs if q == p)
         evidence = self.evidence(ox.NamedNode(head["iri"]))
         return {"href": page_url(head["iri"], self.lang), "label": head["label"], "kind": head["kind"],
@@ -262,6 +261,18 @@ class View:
         citations.sort(key=lambda c: (fold(c["text"]), _number(c["line"])))
         return heads, rows, citations
 
+    def dated_names(self, pairs) -> list[dict]:
+        """The names the node had or has for a time (SKOS-XL labels), each with its dates."""
+        out = []
+        for p, o in pairs:
+            if p == XL_ALT_LABEL and not isinstance(o, ox.Literal):
+                fields = self.out(o)
+                form = next((v for q, v in fields if q == XL_FORM and isinstance(v, ox.Literal)), None)
+                if form is not None:
+                    dates, key = self.dates(fields)
+                    out.append({"text": form.value, "lang": form.language, "dates": dates, "key": key})
+        return sorted(out, key=lambda n: (n["key"], n["text"]))
+
     def build(self, key: str, jsonld: dict, incoming: tuple, shown: list[dict], pager: paging.Pager | None) -> dict:
         """What the template shows, from what `incoming` found and the ties of the page shown."""
         pairs = self.out(self.node)
@@ -281,6 +292,7 @@ class View:
             "label": self.names.label(self.iri, self.lang),
             "labels": {l: self.names.labels.get(self.iri, {}).get(l, []) for l in LANGS}, "other": other,
             "acronyms": sorted({a for l in LANGS for a in self.names.acronyms.get(self.iri, {}).get(l, [])}),
+            "dated_names": self.dated_names(pairs),
             "kinds": [{"text": self.names.label(k, self.lang), "href": with_lang("/kinds/" + local_name(k), self.lang)}
                       for k in self.names.kinds(self.iri)],
             "descriptions": self.texts(pairs, H + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
@@ -327,13 +339,6 @@ def _number(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 0
 
 
-def tie_class(known: Names, iri: str) -> str:
-    for name in ("Agreement", "Membership", "Founding", "AdvisoryRelation", "Recognition", "Mandate", "Observation"):
-        if H + name in known.types.get(iri, ()):
-            return name.lower()
-    return "other"
-
-
 def node_class(known: Names, iri: str) -> str:
     if known.is_a(iri, AGENT_CLASSES):
         return "agent"
@@ -361,9 +366,9 @@ def diagram(view: View, statements: list[dict], ties: list[dict], pointing: list
                 add(side, tie["cls"], f"{tie['kind']}: {tie['label']}")
         elif tie["cls"] != "observation":
             add(tie["iri"], tie["cls"], tie["kind"])
-    own = tie_class(known, view.iri) if known.is_a(view.iri, STATEMENT_CLASSES) else "link"
+    own = known.tie_key(view.iri) if known.is_a(view.iri, STATEMENT_CLASSES) else "link"
     for row in statements:
-        edge = own if row["iri"] in SIDES else "link"
+        edge = own if known.is_side(row["iri"]) else "link"
         for v in row["vals"]:
             add(v.get("iri", ""), edge, row["prop"]["text"])
     for row in pointing:
@@ -390,9 +395,21 @@ def diagram(view: View, statements: list[dict], ties: list[dict], pointing: list
                       "text": text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 1] + "…", "full": full, "title": n["title"],
                       "href": page_url(n["iri"], lang), "edge": n["edge"], "cls": node_class(known, n["iri"])})
     centre = known.short_label(view.iri, lang)
+    styles = {key: edge_style(known, key, lang) for key in sorted({n["edge"] for n in nodes})}
+    for n in nodes:
+        n["style"] = styles[n["edge"]]
     return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": nodes, "more": more,
             "centre": centre if len(centre) <= 32 else centre[:31] + "…", "full": known.label(view.iri, lang),
-            "edges": sorted({n["edge"] for n in nodes})}
+            "edges": list(styles.values())}
+
+
+def edge_style(known: Names, key: str, lang: str) -> dict:
+    """How the diagram draws a line of the kind of tie ``key`` (from the ontology's table of tie
+    kinds), or a link that is no tie ("link", "other"): its colour, dashes, width and legend word."""
+    kind = known.ties.by_key.get(key)
+    if kind is None:
+        return {"key": key, "colour": OTHER_COLOUR, "dash": "4 3", "width": 2, "word": TEXT[lang]["edge_" + key]}
+    return {"key": key, "colour": kind.colour, "dash": kind.dasharray, "width": kind.width, "word": kind.word(lang)}
 
 
 # -- routes -------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .. import __version__
 from ..build import build_store
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..terms import PREFIXES
+from ..ties import read as read_tie_kinds
 from . import paging
 from .negotiation import choose, not_modified
 from .render import environment
@@ -73,7 +74,8 @@ TEXT = {
         "instances": "instances", "subclass_of": "a kind of",
         "previous": "previous", "next": "next", "of": "of", "pages": "Pages", "and_more": "and {n} more",
         "as_query": "all of them, as a SPARQL query",
-        "in_en": "(in English)", "in_fr": "(in French)",
+        "in_en": "(in English)", "in_fr": "(in French)", "edge_link": "other link", "edge_other": "other tie",
+        "dated_names": "names over time",
         "name_in_fr": "No name in English is known: this is its French name.",
         "inferred": "inferred", "inferred_title": "Reasoned from the source, which does not say it in so many words",
     },
@@ -97,7 +99,8 @@ TEXT = {
         "instances": "instances", "subclass_of": "un type de",
         "previous": "précédents", "next": "suivants", "of": "sur", "pages": "Pages", "and_more": "et {n} de plus",
         "as_query": "tous, en requête SPARQL",
-        "in_en": "(en anglais)", "in_fr": "(en français)",
+        "in_en": "(en anglais)", "in_fr": "(en français)", "edge_link": "autre lien", "edge_other": "autre lien",
+        "dated_names": "noms successifs",
         "name_in_en": "Aucun nom français n'est connu : voici son nom anglais.",
         "inferred": "déduit", "inferred_title": "Déduit de la source, qui ne le dit pas en toutes lettres",
     },
@@ -214,6 +217,7 @@ class Names:
                 values.sort(key=lambda acronym: (not _in_both(bucket, acronym), acronym))
         self._ancestors: dict[str, set[str]] = {}
         self._property_ancestors: dict[str, set[str]] = {}
+        self.ties = read_tie_kinds(store)
         self.instances: dict[str, list[str]] = defaultdict(list)
         for iri, kinds in self.types.items():
             for kind in kinds:
@@ -253,6 +257,16 @@ class Names:
         if p not in self._property_ancestors:
             self._property_ancestors[p] = _upwards(self.super_properties, p)
         return self._property_ancestors[p]
+
+    def is_side(self, p: str) -> bool:
+        """Whether ``p`` names a side of a tie: a side property of a tie kind, or one below it
+        (hkg:funder, below hkg:party)."""
+        return p in self.ties.sides or any(q in self.ties.sides for q in self.property_ancestors(p))
+
+    def tie_key(self, iri: str) -> str:
+        """The key of the kind of tie ``iri`` is, or "other"."""
+        kind = self.ties.of(self.types.get(iri, ()))
+        return kind.key if kind is not None else "other"
 
     def kinds(self, iri: str) -> list[str]:
         """The most specific hkg classes of ``iri``, sorted."""

@@ -1,0 +1,135 @@
+"""The kinds of tie, read from the ontology's table of them (``ontology/tiekinds.ttl``).
+
+Each kind is described there once, as annotations on its class (or, for a tie written as one
+property, on that property); the pages, the network drawing, ``diff`` and the CLI read it from
+here rather than keep lists of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .errors import DataError
+
+_QUERY = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?kind ?key ?colour ?line ?directed ?network ?property ?direct ?first ?second WHERE {
+  ?kind hkg:tieKey ?key ; hkg:drawColour ?colour ; hkg:drawLine ?line ; hkg:drawDirected ?directed ;
+        hkg:drawnInNetwork ?network .
+  OPTIONAL { ?kind hkg:tieKindProperty ?property }
+  OPTIONAL { ?kind hkg:firstSide ?first }
+  OPTIONAL { ?kind hkg:secondSide ?second }
+  BIND(EXISTS { ?kind a owl:ObjectProperty } AS ?direct)
+}"""
+_OTHERS = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?kind ?p ?o WHERE {
+  ?kind hkg:tieKey ?key .
+  { ?kind hkg:tieDateProperty ?o BIND("date" AS ?p) } UNION { ?kind rdfs:label ?o BIND("label" AS ?p) }
+}"""
+LINES = ("solid", "bold", "dashed", "dotted")
+
+
+@dataclass(frozen=True)
+class TieKind:
+    """One kind of tie.
+
+    Attributes:
+        key: its short name ("agreement"), for --kind, style classes and JSON.
+        iri: its class; for a direct tie (``direct``), the property that is the tie.
+        sides: the properties naming its sides, in the order a sentence says them: one where the
+            sides are alike (the parties of an agreement), none for a direct tie, whose sides
+            are the subject and the object.
+        kind_property: the property whose concept names the variety of the tie, if any.
+        dates: the properties that date it.
+        words: its name in each language (the class's rdfs:label).
+        colour, line, directed: how a drawing shows it; line is one of `LINES`.
+        in_network: whether it links organisations in the network.
+    """
+
+    key: str
+    iri: str
+    direct: bool
+    colour: str
+    line: str
+    directed: bool
+    in_network: bool
+    sides: tuple[str, ...] = ()
+    kind_property: str | None = None
+    dates: tuple[str, ...] = ()
+    words: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def word(self, lang: str) -> str:
+        """The name of the kind in ``lang``, else in English, else its key."""
+        return self.words.get(lang) or self.words.get("en") or self.key
+
+    @property
+    def dasharray(self) -> str | None:
+        """The SVG stroke-dasharray of its line style."""
+        return {"dashed": "6 4", "dotted": "2 3"}.get(self.line)
+
+    @property
+    def width(self) -> int:
+        return 3 if self.line == "bold" else 2
+
+
+class TieKinds:
+    """Every kind of tie the ontology describes, sorted by key, with lookups by key and class."""
+
+    def __init__(self, kinds: list[TieKind]):
+        self.kinds = sorted(kinds, key=lambda k: k.key)
+        self.by_key = {k.key: k for k in self.kinds}
+        self.by_iri = {k.iri: k for k in self.kinds}
+        self.sides = tuple(dict.fromkeys(s for k in self.kinds for s in k.sides))
+        self.kind_properties = tuple(dict.fromkeys(k.kind_property for k in self.kinds if k.kind_property))
+        self.dates = tuple(dict.fromkeys(d for k in self.kinds for d in k.dates))
+
+    def __iter__(self):
+        return iter(self.kinds)
+
+    def keys(self) -> list[str]:
+        return [k.key for k in self.kinds]
+
+    def network(self) -> list[TieKind]:
+        return [k for k in self.kinds if k.in_network]
+
+    def of(self, types) -> TieKind | None:
+        """The kind of a node with the classes ``types`` (IRIs), if it is a tie."""
+        return next((k for k in self.kinds if not k.direct and k.iri in types), None)
+
+
+def read(store: ox.Store) -> TieKinds:
+    """The table from a store holding the ontology (the published graph, or the ontology alone).
+
+    Raises:
+        DataError: a kind whose line style is not one of `LINES`, or two kinds with one key.
+    """
+    kinds: dict[str, dict] = {}
+    for kind, key, colour, line, directed, network, prop, direct, first, second in store.query(_QUERY):
+        if line.value not in LINES:
+            raise DataError(f"{kind.value}: hkg:drawLine {line.value!r} is not one of {', '.join(LINES)}")
+        if any(k["key"] == key.value and i != kind.value for i, k in kinds.items()):
+            raise DataError(f"{kind.value}: hkg:tieKey {key.value!r} is used by another kind of tie too")
+        kinds[kind.value] = {"key": key.value, "iri": kind.value, "colour": colour.value, "line": line.value,
+                             "directed": directed.value == "true", "in_network": network.value == "true",
+                             "direct": direct.value == "true", "kind_property": prop.value if prop else None,
+                             "sides": tuple(side.value for side in (first, second) if side is not None),
+                             "dates": [], "words": {}}
+    for kind, what, value in store.query(_OTHERS):
+        if kind.value not in kinds:
+            continue
+        if what.value == "date":
+            kinds[kind.value]["dates"].append(value.value)
+        elif isinstance(value, ox.Literal) and value.language:
+            kinds[kind.value]["words"].setdefault(value.language, value.value)
+    made = []
+    for found in kinds.values():
+        found["dates"] = tuple(sorted(found["dates"]))
+        made.append(TieKind(**found))
+    return TieKinds(made)
+
+

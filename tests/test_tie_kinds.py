@@ -1,0 +1,106 @@
+"""The kinds of tie live in one table, ontology/tiekinds.ttl: a kind added there, with its class
+and properties, reaches the pages, the network drawing, `diff`, the CLI and the neighbourhood
+query with no other change."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from heritage_kg.build import build_store
+from heritage_kg.cli import cli
+from heritage_kg.diff import diff, load_version
+from heritage_kg.project import Project
+from heritage_kg.server.app import create_app
+from heritage_kg.ties import read
+
+from .conftest import ROOT
+
+#: A kind of tie the ontology does not have, in the words a maintainer would add it with.
+HOSTING = """
+hkg:Hosting a owl:Class ;
+    rdfs:label "hosting"@en, "accueil"@fr ;
+    skos:definition "That one organisation hosts another."@en, "Le fait qu'une organisation en accueille une autre."@fr ;
+    rdfs:subClassOf hkg:Relationship .
+hkg:host a owl:ObjectProperty ; rdfs:label "host"@en, "hôte"@fr ; rdfs:domain hkg:Hosting .
+hkg:guest a owl:ObjectProperty ; rdfs:label "guest"@en, "invité"@fr ; rdfs:domain hkg:Hosting .
+hkg:Hosting hkg:tieKey "hosting" ;
+    hkg:firstSide hkg:host ;
+    hkg:secondSide hkg:guest ;
+    hkg:tieDateProperty hkg:startDate ;
+    hkg:drawColour "#0a7f6f" ;
+    hkg:drawLine "dotted" ;
+    hkg:drawDirected true ;
+    hkg:drawnInNetwork true .
+"""
+#: One tie of it, to an organisation that has no other tie, so only the new kind reaches it.
+TIE = """@prefix hkg: <https://w3id.org/heritage-kg/ontology#> .
+@prefix kg: <https://w3id.org/heritage-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+kg:guest-house a hkg:NonGovernmentalOrganisation ; rdfs:label "Guest House"@en, "Maison d'accueil"@fr .
+kg:hosting-icom-guest-house a hkg:Hosting ;
+    rdfs:label "ICOM hosts the Guest House"@en, "L'ICOM accueille la Maison d'accueil"@fr ;
+    hkg:host kg:icom ; hkg:guest kg:guest-house ; hkg:startDate "2001"^^xsd:gYear .
+"""
+
+
+@pytest.fixture(scope="module")
+def roots(tmp_path_factory):
+    """Two copies of the project: as it is, and with the new kind and one tie of it."""
+    base = tmp_path_factory.mktemp("tie-kinds")
+    made = {}
+    for name in ("before", "after"):
+        root = base / name
+        for folder in ("ontology", "data", "shapes", "queries"):
+            shutil.copytree(ROOT / folder, root / folder)
+        made[name] = root
+    with open(made["after"] / "ontology" / "tiekinds.ttl", "a", encoding="utf-8") as handle:
+        handle.write(HOSTING)
+    (made["after"] / "data" / "zz-hosting.ttl").write_text(TIE, encoding="utf-8")
+    return made
+
+
+def test_the_table_holds_every_kind_with_its_sides(roots):
+    table = read(build_store(Project(roots["after"]), materialised=False))
+    hosting = table.by_key["hosting"]
+    assert hosting.sides == ("https://w3id.org/heritage-kg/ontology#host", "https://w3id.org/heritage-kg/ontology#guest")
+    assert hosting.word("fr") == "accueil" and hosting.in_network and hosting.line == "dotted"
+    assert set(table.keys()) >= {"agreement", "membership", "founding", "advice", "recognition", "mandate",
+                                 "post", "signature", "observation", "unit"}
+
+
+def test_a_new_kind_is_drawn_in_the_network_and_named_by_the_cli(roots):
+    result = CliRunner().invoke(cli, ["--root", str(roots["after"]), "graph", "--format", "dot", "--kind", "hosting"])
+    assert result.exit_code == 0, result.output
+    assert 'icom -> guest_house [label="hosting", color="#0a7f6f"' in result.stdout
+    assert 'legend_hosting [shape=plaintext, style="", label="hosting", fontcolor="#0a7f6f"]' in result.stdout
+    before = CliRunner().invoke(cli, ["--root", str(roots["before"]), "graph", "--format", "dot", "--kind", "hosting"])
+    assert before.exit_code == 2 and "--kind hosting: not a kind of tie in the network" in before.stderr
+
+
+def test_a_new_kind_is_walked_by_the_neighbourhood_query(roots):
+    for name, found in (("before", False), ("after", True)):
+        result = CliRunner().invoke(cli, ["--root", str(roots[name]), "query", "neighbourhood", "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        assert ("https://w3id.org/heritage-kg/id/guest-house,Guest House,1" in result.stdout) is found
+
+
+def test_a_new_kind_is_said_by_diff(roots):
+    changes = diff(load_version(str(roots["before"]), roots["before"]), load_version(str(roots["after"]), roots["after"]))
+    texts = [c.text for c in changes if c.subject.endswith("hosting-icom-guest-house")]
+    assert texts == ["hosting International Council of Museums / Guest House added"]
+
+
+@pytest.mark.parametrize("lang, word, role", [("en", "hosting", "host"), ("fr", "accueil", "hôte")])
+def test_a_new_kind_is_shown_on_the_pages(roots, lang, word, role):
+    with TestClient(create_app(Project(roots["after"]))) as client:
+        page = client.get(f"/page/icom?lang={lang}").text
+        tie = client.get(f"/page/hosting-icom-guest-house?lang={lang}").text
+    assert '<tr class="tie-hosting">' in page
+    assert f'stroke="#0a7f6f" stroke-width="2" stroke-dasharray="2 3"' in page
+    assert f'stroke-dasharray="2 3"/></svg>{word}</span>' in page
+    assert "Guest House" in tie and f">{role}</a>" in tie
