@@ -16,8 +16,9 @@ from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
 from ..stats import compute
 from .negotiation import choose, not_modified
-from .render import environment
+from .pages import render, switch_url
 from .state import State
+from .words import lang_of
 
 _BY_SUFFIX = {spec.suffix.lstrip("."): name for name, spec in RDF_FORMATS.items()}
 
@@ -74,11 +75,11 @@ def dump(request: Request) -> Response:
 
 def index(request: Request) -> Response:
     state: State = request.app.state.hkg
-    lang = "fr" if request.query_params.get("lang") == "fr" else "en"
-    template = environment().get_template("download.html")
+    lang = lang_of(request)
     formats = [{"name": name, "media_type": spec.media_type, "href": f"/download/heritage-kg{spec.suffix}"}
                for name, spec in RDF_FORMATS.items()]
-    return HTMLResponse(template.render(lang=lang, formats=formats, triples=state.triples))
+    return HTMLResponse(render("download.html", lang, formats=formats, triples=state.triples,
+                               switch=switch_url(request, lang)))
 
 
 def void(request: Request) -> Response:

@@ -36,7 +36,7 @@ from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
 from . import paging
 from .negotiation import choose
-from .pages import (CACHE_CONTROL, LANGS, AGENT_CLASSES, STATEMENT_CLASSES, TEXT, Names, cacheable, made, fold,
+from .pages import (CACHE_CONTROL, DATA_LANGS, AGENT_CLASSES, STATEMENT_CLASSES, TEXT, Names, cacheable, made, fold,
                     authored, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang)
 from .render import safe_href
 from .state import State
@@ -279,7 +279,6 @@ class View:
         evidence = self.evidence(self.node)
         for n, item in enumerate(evidence, 1):
             item["n"] = n
-        other = [l for l in LANGS if l != self.lang][0]
         heads, pointing, citations = incoming
         ties = [self.tie(head) for head in shown]
         # the other long lists show their first page, and a query for the whole of them
@@ -290,8 +289,8 @@ class View:
         return {
             "iri": self.iri, "key": key,
             "label": self.names.label(self.iri, self.lang),
-            "labels": {l: self.names.labels.get(self.iri, {}).get(l, []) for l in LANGS}, "other": other,
-            "acronyms": sorted({a for l in LANGS for a in self.names.acronyms.get(self.iri, {}).get(l, [])}),
+            "labels": {l: self.names.labels.get(self.iri, {}).get(l, []) for l in DATA_LANGS},
+            "acronyms": sorted({a for l in DATA_LANGS for a in self.names.acronyms.get(self.iri, {}).get(l, [])}),
             "dated_names": self.dated_names(pairs),
             "kinds": [{"text": self.names.label(k, self.lang), "href": with_lang("/kinds/" + local_name(k), self.lang)}
                       for k in self.names.kinds(self.iri)],

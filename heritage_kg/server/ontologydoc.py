@@ -26,18 +26,19 @@ from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
 from .entity import DATA_FORMATS, OFFERS
 from .negotiation import choose
-from .pages import LANGS, ONTOLOGY_IRI, cacheable, fold, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang
+from .pages import DATA_LANGS, ONTOLOGY_IRI, cacheable, fold, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang
 from .render import safe_href
 from .state import State
+from .words import TEXT
 
 RDF, RDFS, OWL, SKOS, SH, DCT = (PREFIXES[p] for p in ("rdf", "rdfs", "owl", "skos", "sh", "dcterms"))
 SUBCLASS, SUBPROPERTY = RDFS + "subClassOf", RDFS + "subPropertyOf"
-#: The sections of the page: which terms, under which heading.
+#: The sections of the page: which terms (their headings are the words section_ID).
 SECTIONS = (
-    ("classes", OWL + "Class", {"en": "Classes", "fr": "Classes"}),
-    ("object-properties", OWL + "ObjectProperty", {"en": "Object properties", "fr": "Propriétés d'objet"}),
-    ("datatype-properties", OWL + "DatatypeProperty", {"en": "Datatype properties", "fr": "Propriétés de données"}),
-    ("annotation-properties", OWL + "AnnotationProperty", {"en": "Annotation properties", "fr": "Propriétés d'annotation"}),
+    ("classes", OWL + "Class"),
+    ("object-properties", OWL + "ObjectProperty"),
+    ("datatype-properties", OWL + "DatatypeProperty"),
+    ("annotation-properties", OWL + "AnnotationProperty"),
 )
 #: The shape predicates whose values say which terms a shape is about.
 MENTIONS = {SH + "path": "sh:path", SH + "targetClass": "sh:targetClass", SH + "class": "sh:class",
@@ -67,7 +68,8 @@ def _objects(store: ox.Store, s, p: str) -> list:
 def _texts(store: ox.Store, s, p: str, lang: str | None = None) -> list[dict]:
     found = [o for o in _objects(store, s, p) if isinstance(o, ox.Literal)]
     if lang is not None:
-        found = [o for o in found if (o.language or "") in (lang, "")] or found
+        found = ([o for o in found if (o.language or "") in (lang, "")]
+                 or [o for o in found if o.language == "en"] or found)
     return [{"text": o.value, "lang": o.language or None} for o in sorted(found, key=lambda o: (o.language or "", o.value))]
 
 
@@ -173,7 +175,7 @@ def documentation(state: State, store: ox.Store, known, lang: str) -> dict:
         return [link(i) for o in _objects(store, node, p) for i in _members(store, o)]
 
     sections = []
-    for section_id, rdf_type, heading in SECTIONS:
+    for section_id, rdf_type in SECTIONS:
         iris = sorted({q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(rdf_type))
                        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ONTOLOGY_NS)},
                       key=lambda i: local_name(i).casefold())
@@ -186,7 +188,7 @@ def documentation(state: State, store: ox.Store, known, lang: str) -> dict:
                           if isinstance(q.subject, ox.NamedNode))
             terms.append({
                 "id": local_name(iri), "iri": iri, "name": short(node),
-                "labels": {l: [t["text"] for t in _texts(store, node, RDFS + "label") if t["lang"] == l] for l in LANGS},
+                "labels": {l: [t["text"] for t in _texts(store, node, RDFS + "label") if t["lang"] == l] for l in DATA_LANGS},
                 "definitions": _texts(store, node, SKOS + "definition"),
                 "comments": _texts(store, node, RDFS + "comment"),
                 "supers": links(node, up), "subs": [link(s) for s in subs],
@@ -197,7 +199,8 @@ def documentation(state: State, store: ox.Store, known, lang: str) -> dict:
                 "shapes": shapes.get(iri, []), "queries": queries.get(iri, []),
             })
         if terms:
-            sections.append({"id": section_id, "heading": heading[lang], "terms": terms})
+            sections.append({"id": section_id, "heading": TEXT[lang]["section_" + section_id.replace("-", "_")],
+                             "terms": terms})
     return {"meta": _meta(store, lang), "sections": sections, "schemes": _schemes(store, lang)}
 
 
@@ -217,10 +220,10 @@ def _schemes(store: ox.Store, lang: str) -> list[dict]:
         concepts = []
         for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + "inScheme"), scheme):
             c = q.subject
-            labels = {l: [t["text"] for t in _texts(store, c, SKOS + "prefLabel") if t["lang"] == l] for l in LANGS}
+            labels = {l: [t["text"] for t in _texts(store, c, SKOS + "prefLabel") if t["lang"] == l] for l in DATA_LANGS}
             concepts.append({"iri": c.value, "labels": labels, "href": page_url(c.value, lang),
                              "definition": _texts(store, c, SKOS + "definition", lang)})
-        concepts.sort(key=lambda c: fold((c["labels"][lang] or c["labels"]["en"] or [c["iri"]])[0]))
+        concepts.sort(key=lambda c: fold((c["labels"].get(lang) or c["labels"]["en"] or [c["iri"]])[0]))
         schemes.append({"id": "vocab-" + scheme.value[len(VOCAB_NS):], "iri": scheme.value,
                         "href": page_url(scheme.value, lang),
                         "label": next((t["text"] for t in _texts(store, scheme, SKOS + "prefLabel", lang)), local_name(scheme.value)),

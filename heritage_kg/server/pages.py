@@ -33,9 +33,11 @@ from . import paging
 from .negotiation import choose, not_modified
 from .render import environment
 from .state import State
+from .words import DEFAULT, LANGS, TEXT, lang_of
 
-LANGS = ("en", "fr")
 CACHE_CONTROL = "public, max-age=3600"
+#: The languages the graph's names and texts are written in (the interface may have more).
+DATA_LANGS = ("en", "fr")
 ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -52,86 +54,31 @@ STATEMENT_CLASSES = (ONTOLOGY_NS + "Relationship", ONTOLOGY_NS + "Observation")
 #: Classes whose instances act: they come first in search results and in diagrams.
 AGENT_CLASSES = (ONTOLOGY_NS + "Organisation", ONTOLOGY_NS + "OrganisationalUnit", ONTOLOGY_NS + "Person")
 
-#: The words of the interface, in each language.
-TEXT = {
-    "en": {
-        "search": "Search", "search_placeholder": "Search organisations, ties, places…",
-        "kinds": "Kinds of entity", "entities": "entities", "kind": "kind", "name": "name",
-        "no_results": "Nothing matches", "results_for": "Results for", "not_found": "Not found",
-        "other_lang": "Français", "statements": "Statements", "property": "property", "value": "value",
-        "sources": "sources", "ties": "Ties and figures", "with": "with", "tie": "tie", "role": "role:",
-        "dates": "dates", "pointing_here": "Pointing here", "from": "from", "same_as": "Same as",
-        "neighbourhood": "Neighbourhood", "evidence": "Sources and key phrases", "line": "line",
-        "section": "section", "key_phrase": "key phrase", "supports": "supports", "whole": "the entity itself",
-        "data": "This description as data", "also_known_as": "In French", "acronym": "acronym",
-        "since": "since", "until": "until", "more": "more", "source": "source",
-        "years": "years", "months": "months", "days": "days",
-        "home_intro": "An open knowledge graph of cultural-heritage organisations (ICOM, ICCROM, Blue Shield, "
-                      "UNESCO, ALIPH, INTERPOL and their peers) and the ties between them. Every statement "
-                      "carries its source: the document, the line and a short verbatim key phrase.",
-        "browse": "Browse by kind", "query": "Query with SPARQL (named queries)", "ontology": "The ontology, its shapes and queries",
-        "download": "Download the dataset", "sparql": "SPARQL endpoint", "count_line": "{entities} entities, {ties} ties and figures, {triples} triples",
-        "instances": "instances", "subclass_of": "a kind of",
-        "previous": "previous", "next": "next", "of": "of", "pages": "Pages", "and_more": "and {n} more",
-        "as_query": "all of them, as a SPARQL query",
-        "in_en": "(in English)", "in_fr": "(in French)", "edge_link": "other link", "edge_other": "other tie",
-        "dated_names": "names over time",
-        "name_in_fr": "No name in English is known: this is its French name.",
-        "inferred": "inferred", "inferred_title": "Reasoned from the source, which does not say it in so many words",
-    },
-    "fr": {
-        "search": "Chercher", "search_placeholder": "Chercher des organisations, liens, lieux…",
-        "kinds": "Types d'entité", "entities": "entités", "kind": "type", "name": "nom",
-        "no_results": "Aucun résultat", "results_for": "Résultats pour", "not_found": "Introuvable",
-        "other_lang": "English", "statements": "Énoncés", "property": "propriété", "value": "valeur",
-        "sources": "sources", "ties": "Liens et chiffres", "with": "avec", "tie": "lien", "role": "rôle :",
-        "dates": "dates", "pointing_here": "Pointent ici", "from": "depuis", "same_as": "Identique à",
-        "neighbourhood": "Voisinage", "evidence": "Sources et expressions clés", "line": "ligne",
-        "section": "section", "key_phrase": "expression clé", "supports": "fonde", "whole": "l'entité elle-même",
-        "data": "Cette description en données", "also_known_as": "En anglais", "acronym": "sigle",
-        "since": "depuis", "until": "jusqu'à", "more": "de plus", "source": "source",
-        "years": "ans", "months": "mois", "days": "jours",
-        "home_intro": "Un graphe de connaissances ouvert des organisations du patrimoine culturel (ICOM, ICCROM, "
-                      "Bouclier bleu, UNESCO, ALIPH, INTERPOL et leurs pairs) et des liens entre elles. Chaque "
-                      "énoncé porte sa source : le document, la ligne et une courte expression clé citée.",
-        "browse": "Parcourir par type", "query": "Interroger en SPARQL (requêtes nommées)", "ontology": "L'ontologie, ses formes et ses requêtes",
-        "download": "Télécharger le jeu de données", "sparql": "Point d'accès SPARQL", "count_line": "{entities} entités, {ties} liens et chiffres, {triples} triplets",
-        "instances": "instances", "subclass_of": "un type de",
-        "previous": "précédents", "next": "suivants", "of": "sur", "pages": "Pages", "and_more": "et {n} de plus",
-        "as_query": "tous, en requête SPARQL",
-        "in_en": "(en anglais)", "in_fr": "(en français)", "edge_link": "autre lien", "edge_other": "autre lien",
-        "dated_names": "noms successifs",
-        "name_in_en": "Aucun nom français n'est connu : voici son nom anglais.",
-        "inferred": "déduit", "inferred_title": "Déduit de la source, qui ne le dit pas en toutes lettres",
-    },
-}
-
 ENV = environment()
 
 
 # -- language and links ---------------------------------------------------------------------------
 
-def lang_of(request: Request) -> str:
-    value = request.query_params.get("lang", "en")
-    return value if value in LANGS else "en"
-
-
 def with_lang(url: str, lang: str) -> str:
-    """``url`` in language ``lang``: English needs no parameter; a fragment stays last."""
-    if lang == "en":
+    """``url`` in language ``lang``: the default language needs no parameter; a fragment stays last."""
+    if lang == DEFAULT:
         return url
     path, hash_, fragment = url.partition("#")
     joiner = "&" if "?" in path else "?"
     return f"{path}{joiner}lang={lang}{hash_}{fragment}"
 
 
-def switch_url(request: Request, lang: str, keep: tuple[str, ...] = ()) -> str:
-    """This page in the other language, keeping the query parameters named in ``keep``."""
-    other = "fr" if lang == "en" else "en"
+def switch_url(request: Request, lang: str, keep: tuple[str, ...] = ()) -> list[dict]:
+    """This page in each other language (its code, its name in itself, its address), keeping the
+    query parameters named in ``keep``."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k in keep]
-    if other != "en":
-        params.append(("lang", other))
-    return request.url.path + ("?" + urlencode(params) if params else "")
+    out = []
+    for other in LANGS:
+        if other != lang:
+            query = params + ([("lang", other)] if other != DEFAULT else [])
+            out.append({"lang": other, "name": TEXT[other]["language_name"],
+                        "href": request.url.path + ("?" + urlencode(query) if query else "")})
+    return out
 
 
 def page_url(iri: str, lang: str = "en") -> str | None:
@@ -230,7 +177,7 @@ class Names:
         ``lang`` says which."""
         by_lang = self.labels.get(iri)
         if by_lang:
-            for key in (lang, *LANGS, ""):
+            for key in (lang, *DATA_LANGS, ""):
                 if by_lang.get(key):
                     return Label(by_lang[key][0], key)
         return Label(local_name(iri), None)
@@ -238,7 +185,7 @@ class Names:
     def acronym(self, iri: str, lang: str = "en") -> Label | None:
         by_lang = self.acronyms.get(iri)
         if by_lang:
-            for key in (lang, *LANGS, ""):
+            for key in (lang, *DATA_LANGS, ""):
                 if by_lang.get(key):
                     return Label(by_lang[key][0], key)
         return None
@@ -283,7 +230,7 @@ class Names:
 
 def _in_both(by_lang: dict[str, list[str]], name: str) -> bool:
     """Whether both languages write ``name``: the short name to show first (INTERPOL, not ICPO)."""
-    return all(name in by_lang.get(lang, ()) for lang in LANGS)
+    return all(name in by_lang.get(lang, ()) for lang in DATA_LANGS)
 
 
 def _upwards(links: dict[str, set[str]], start: str) -> set[str]:
@@ -319,7 +266,11 @@ def authored(state: State) -> ox.Store:
 # -- responses ------------------------------------------------------------------------------------
 
 def render(template: str, lang: str, **context) -> str:
-    return ENV.get_template(template).render(lang=lang, t=TEXT[lang], **context)
+    """``template`` in ``lang``, with its words (``t``), the languages, and ``url(path)``, which
+    gives a path of the site in the page's language."""
+    return ENV.get_template(template).render(lang=lang, t=TEXT[lang], langs=LANGS, default_lang=DEFAULT,
+                                             language_names={code: TEXT[code]["language_name"] for code in LANGS},
+                                             url=lambda path: with_lang(path, lang), **context)
 
 
 def etag(state: State, *parts: str) -> str:

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
+from .words import DEFAULT, lang_of
+
 PER_PAGE = 100
 
 
@@ -52,7 +54,8 @@ def requested(request: Request) -> int:
 def url_of(request: Request, page: int) -> str:
     """This address at ``page``, in the page's language. No other parameter is kept: the page
     is cached, and its links must not carry what one client happened to add."""
-    params = [("lang", "fr")] if request.query_params.get("lang") == "fr" else []
+    lang = lang_of(request)
+    params = [("lang", lang)] if lang != DEFAULT else []
     if page > 1:
         params.append(("p", str(page)))
     return request.url.path + ("?" + urlencode(params) if params else "")

@@ -24,8 +24,9 @@ from starlette.routing import Route
 from ..errors import HeritageKGError, UsageError
 from ..queries import NamedQuery, catalogue, query_form
 from ..terms import PREFIXES
-from .render import environment
+from .pages import render
 from .state import State
+from .words import DEFAULT
 
 #: Query-string keys of /query that are not parameters of the named query.
 RESERVED = ("name", "query")
@@ -123,7 +124,6 @@ def share_link(name: str | None, given: dict[str, str], text: str | None) -> str
 class QueryPage:
     def __init__(self, state: State):
         self.state = state
-        self.env = environment()
         # Read once, when the app is made: a broken query file stops the server from starting.
         self._queries = catalogue(state.project.query_files())
 
@@ -211,7 +211,6 @@ class QueryPage:
             "run": text is not None,
         }
         context = {
-            "lang": "en",
             "queries": [self._entry(q, given if q is chosen else {}) for q in self.queries().values()],
             "chosen": chosen.name if chosen is not None else None,
             "text": text,
@@ -227,7 +226,8 @@ class QueryPage:
                 "downloads": {kind: [list(d) for d in pairs] for kind, pairs in DOWNLOADS.items()},
             },
         }
-        body = self.env.get_template("query.html").render(context)
+        # the query page is in English only: its words are not in the catalogues yet
+        body = render("query.html", DEFAULT, **context)
         return HTMLResponse(body, status_code=status)
 
     @staticmethod

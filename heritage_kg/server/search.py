@@ -23,6 +23,7 @@ from ..project import ENTITY_NS, VOCAB_NS
 from ..terms import PREFIXES
 from .pages import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold, lang_of, names, page_url, render, switch_url
 from .state import State
+from .words import TEXT
 
 LIMIT = 20
 #: Longest query looked at; the rest is ignored.
@@ -87,7 +88,7 @@ class SearchIndex:
         scheme, _, concept = iri[len(VOCAB_NS):].partition("/")
         if concept:
             return self.known.label(VOCAB_NS + scheme, lang)
-        return "concept scheme" if lang == "en" else "schéma de concepts"
+        return TEXT[lang]["concept_scheme"]
 
     def search(self, query: str, lang: str = "en", limit: int = LIMIT) -> list[dict]:
         query = fold(query[:MAX_QUERY])
