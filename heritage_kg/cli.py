@@ -15,11 +15,14 @@ import click
 
 from . import __version__
 from .errors import UsageError
-from .formats import GRAPH_RESULT_FORMATS, NETWORK_FORMATS, RESULT_FORMATS, SUFFIXES
+from .formats import GRAPH_RESULT_FORMATS, NETWORK_FORMATS, RDF_FORMATS, REPORT_FORMATS, RESULT_FORMATS, SUFFIXES
 from .guard import Group
+from .project import LANGUAGES
+from .server.state import Settings
 
-RDF_FORMAT_NAMES = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
-RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld")
+#: The names --format takes: of an RDF file; of a query's answer (a table, else a graph).
+RDF_FORMAT_NAMES = tuple(RDF_FORMATS)
+RESULT_FORMAT_NAMES = tuple(dict.fromkeys((*RESULT_FORMATS, *GRAPH_RESULT_FORMATS)))
 
 
 def _with_progress(command):
@@ -94,20 +97,6 @@ def _opened(project, store_dir: Path):
     return opened
 
 
-def _kept(store_dir: Path, opened, fmt: str) -> Path | None:
-    """The N-Triples export the store keeps, or None. ``--format nt`` is that file, so it must be
-    there; the other formats are made from it when it is, and from the store, more slowly, when
-    it is not."""
-    from .store import dump_file
-
-    try:
-        return dump_file(store_dir, opened.manifest)
-    except UsageError:
-        if fmt == "nt":
-            raise
-        return None
-
-
 @click.group(name="heritage-kg", cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="heritage-kg")
 @click.option("--root", type=click.Path(file_okay=False), envvar="HERITAGE_KG_ROOT",
@@ -128,10 +117,10 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "github")), default=None,
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help="Report format: text for people (default), json, sarif (SARIF 2.1), github (workflow "
                    "annotations); with -o, the file's suffix chooses when this is not given.")
-@click.option("--lang", type=click.Choice(("en", "fr")), default="en", show_default=True, help="Language of the messages.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0], show_default=True, help="Language of the messages.")
 @click.option("--fail-on", type=click.Choice(("error", "warning", "info")), default="error", show_default=True,
               help="Lowest severity that makes the command fail (exit 1).")
 @click.option("--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
@@ -364,7 +353,8 @@ def export(ctx, fmt, store_dir, output):
         graph, triples = made.graph, made.triples
     else:
         opened = _opened(project, store_dir)
-        kept = _kept(store_dir, opened, fmt)
+        # --format nt is the kept file itself; the other formats are made from it when it is there
+        kept = opened.kept_export(required=fmt == "nt")
         if kept is not None and fmt == "nt":
             kept.verify()
             emit_file(kept.path, output)
@@ -446,7 +436,7 @@ def publish(ctx, endpoint, graph, fmt, query_endpoint, timeout, store_dir):
     else:
         opened = _opened(project, store_dir)
         store = opened.store
-        kept = _kept(store_dir, opened, fmt)
+        kept = opened.kept_export(required=fmt == "nt")
         if kept is not None:
             from .export import export_utf8
 
@@ -566,11 +556,11 @@ def coverage(ctx, output):
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=Settings.query_timeout, show_default=True,
               help="Seconds a SPARQL query may run before it is stopped.")
-@click.option("--row-cap", type=click.IntRange(min=1), default=10_000, show_default=True,
+@click.option("--row-cap", type=click.IntRange(min=1), default=Settings.row_cap, show_default=True,
               help="Most rows a SPARQL answer carries; longer answers are cut and flagged.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+@click.option("--workers", type=click.IntRange(min=1), default=Settings.workers, show_default=True,
               help="Processes that evaluate SPARQL queries, for each page process.")
 @click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes that make pages, forked after start-up so that they share its memory; "
@@ -587,7 +577,6 @@ def serve(ctx, host, port, query_timeout, row_cap, workers, processes, store_dir
     """
     from .server import serving
     from .server.app import create_app
-    from .server.state import Settings
 
     settings = Settings(query_timeout=query_timeout, row_cap=row_cap, workers=workers)
     project = _project(ctx)
@@ -597,7 +586,7 @@ def serve(ctx, host, port, query_timeout, row_cap, workers, processes, store_dir
     def make():
         if store_dir:
             opened = _opened(project, store_dir)
-            app = create_app(project, settings, store=opened.store, store_dir=store_dir, manifest=opened.manifest)
+            app = create_app(project, settings, opened=opened)
         else:
             app = create_app(project, settings)
         click.echo(f"serving heritage-kg on http://{shown}:{sock.getsockname()[1]}/ (SPARQL at /sparql)", err=True)

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from . import RELEASE_DATE, __version__
 from .formats import RDF_FORMATS
-from .project import BASE
+from .project import BASE, LANGUAGES
 from .terms import PREFIXES
 
 DATASET = BASE + "dataset"
@@ -31,7 +31,7 @@ def describe(stats: dict) -> list[ox.Triple]:
              "fr": "heritage-kg : les organisations du patrimoine culturel et leurs liens"}
     text = {"en": "Organisations of the cultural-heritage field (ICOM, ICCROM, Blue Shield, UNESCO, ALIPH, INTERPOL and their peers) and the ties between them, each statement with its source and a verbatim key phrase.",
             "fr": "Les organisations du patrimoine culturel (ICOM, ICCROM, Bouclier bleu, UNESCO, ALIPH, INTERPOL et leurs pairs) et les liens entre elles, chaque énoncé avec sa source et une expression clé citée."}
-    for lang in ("en", "fr"):
+    for lang in LANGUAGES:
         for p in ("dcterms:title", "schema:name", "rdfs:label"):
             add(ds, p, ox.Literal(title[lang], language=lang))
         for p in ("dcterms:description", "schema:description"):

@@ -53,6 +53,8 @@ RESULT_FORMATS: dict[str, ResultFormat] = {
 GRAPH_RESULT_FORMATS = ("ttl", "nt", "jsonld", "xml")
 #: Formats of the network picture of `heritage-kg graph`.
 NETWORK_FORMATS = ("svg", "dot", "graphml", "mermaid")
+#: The formats of a validation report (heritage_kg.reporting writes them).
+REPORT_FORMATS = ("text", "json", "sarif", "github")
 
 #: File suffixes and the formats they stand for, for each kind of output, when -o is given
 #: without --format: the suffixes of the tables above, and the common aliases of a few.

@@ -10,6 +10,8 @@ from .errors import UsageError
 
 #: The folders whose Turtle files make up the graph, in load order.
 GRAPH_DIRS = ("ontology", "data")
+#: The languages the graph's names, texts and shape messages are written in.
+LANGUAGES = ("en", "fr")
 #: Environment variable that overrides where the project is found.
 ROOT_ENV = "HERITAGE_KG_ROOT"
 

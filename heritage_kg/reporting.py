@@ -9,7 +9,6 @@ from itertools import groupby
 from . import __version__
 from .validation import Report
 
-REPORT_FORMATS = ("text", "json", "sarif", "github")
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

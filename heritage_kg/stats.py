@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .project import LANGUAGES
 from .terms import short
 
 _PREFIX = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
@@ -46,7 +47,7 @@ def compute(store: ox.Store) -> dict:
         ?node hkg:evidence ?ev . ?ev hkg:source ?source } GROUP BY ?source ORDER BY ?source""")
     total = _entity_count(store)
     labels = {}
-    for lang in ("en", "fr"):
+    for lang in LANGUAGES:
         count = next(iter(store.query(_PREFIX + f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
             ?e a hkg:Entity ; rdfs:label ?l . FILTER(LANGMATCHES(LANG(?l), '{lang}')) {_ENTITY} }}""")))[0]
         labels[lang] = {"labelled": int(count.value), "entities": total,

@@ -327,9 +327,28 @@ def _swap(built: Path, folder: Path) -> None:
 
 @dataclass
 class Opened:
+    """A store opened read-only, with its manifest and its folder."""
+
     store: ox.Store
     manifest: Manifest
     stale: bool
+    folder: Path
+
+    def kept_export(self, required: bool = True) -> KeptExport | None:
+        """The N-Triples export this store keeps, for export, publish and serve to hand out (after
+        `KeptExport.verify`), or None for a store that keeps none (`dump_file`). A store whose
+        manifest records the export but whose file is gone is an error when ``required``; when
+        it is not, the caller makes its export from the store instead.
+
+        Raises:
+            UsageError: the file is gone and ``required``.
+        """
+        try:
+            return dump_file(self.folder, self.manifest)
+        except UsageError:
+            if required:
+                raise
+            return None
 
 
 def open_store(folder: Path, project: Project | None = None) -> Opened:
@@ -358,7 +377,7 @@ def open_store(folder: Path, project: Project | None = None) -> Opened:
                              f"'heritage-kg load --store {folder} --force'") from None
         raise UsageError(f"{folder}: cannot open the store: {first}") from None
     stale = project is not None and _is_stale(project, manifest)
-    return Opened(store, manifest, stale)
+    return Opened(store, manifest, stale, folder)
 
 
 #: Files of a store's folder that are not the database's data: RocksDB's lock and logs, and ours.

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from pathlib import Path
 
-import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
@@ -18,25 +16,25 @@ from starlette.staticfiles import StaticFiles
 
 from ..build import build_store
 from ..project import Project
-from ..store import Manifest, dump_file
+from ..store import Opened
 from . import downloads, pages, querypage, sparql
 from .security import BodySizeLimit, SecurityHeaders
 from .state import STATIC, Settings, State
 
 
-def create_app(project: Project, settings: Settings | None = None, store: ox.Store | None = None,
-               store_dir: Path | None = None, manifest: Manifest | None = None) -> Starlette:
-    """The service for ``project``; it publishes ``store`` when given, else the graph built from
-    the project's files. With ``store_dir`` and its ``manifest`` (an on-disk store opened by
-    `heritage_kg.store.open_store`), the query workers open that folder read-only instead of each
-    loading a copy, ETags come from the manifest's hash of the sources, and the N-Triples dump is
-    the export kept in the folder."""
+def create_app(project: Project, settings: Settings | None = None, opened: Opened | None = None) -> Starlette:
+    """The service for ``project``: it publishes the graph built from the project's files, or the
+    on-disk store ``opened`` (by `heritage_kg.store.open_store`). Then the query workers open that
+    folder read-only instead of each loading a copy, ETags come from the manifest's hash of the
+    sources, and the N-Triples dump is the export kept in the folder."""
     settings = settings or Settings()
-    kept = dump_file(store_dir, manifest) if store_dir is not None and manifest is not None else None
+    kept = opened.kept_export() if opened is not None else None
     if kept is not None:
         kept.verify()  # a damaged export is refused at start-up, not handed out
-    state = State(project=project, settings=settings, store=store if store is not None else build_store(project),
-                  store_dir=store_dir, source_hash=manifest.source_hash if manifest else None,
+    state = State(project=project, settings=settings,
+                  store=opened.store if opened is not None else build_store(project),
+                  store_dir=opened.folder if opened is not None else None,
+                  source_hash=opened.manifest.source_hash if opened is not None else None,
                   kept_dump=kept)
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]

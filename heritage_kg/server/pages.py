@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..build import build_store
-from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
+from ..project import ENTITY_NS, LANGUAGES, ONTOLOGY_NS, VOCAB_NS
 from ..terms import PREFIXES
 from ..ties import read as read_tie_kinds
 from . import paging
@@ -37,7 +37,7 @@ from .words import DEFAULT, LANGS, TEXT, lang_of
 
 CACHE_CONTROL = "public, max-age=3600"
 #: The languages the graph's names and texts are written in (the interface may have more).
-DATA_LANGS = ("en", "fr")
+DATA_LANGS = LANGUAGES
 ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
