@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .describe import describe
 from .formats import RDF_FORMATS
+from .keptexport import KeptExport
 from .progress import phase
 from .serialise import serialise_export_utf8, serialise_store_utf8
 from .stats import figures
-
-if TYPE_CHECKING:
-    from .store import KeptExport
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from heritage_kg.export import export_utf8
 from heritage_kg.stats import figures
 from heritage_kg.serialise import _stable_lines, serialise_store, serialise_triples
 from heritage_kg.stats import compute
-from heritage_kg.store import KeptExport
+from heritage_kg.keptexport import KeptExport
 
 from .conftest import ROOT
 

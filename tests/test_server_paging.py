@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from heritage_kg.build import build_store
 from heritage_kg.project import Project
 from heritage_kg.server.app import create_app
-from heritage_kg.server.entity import DIAGRAM_LIMIT
+from heritage_kg.server.diagram import DIAGRAM_LIMIT
 from heritage_kg.server.paging import PER_PAGE
 
 from .conftest import ROOT

@@ -101,6 +101,6 @@ def test_a_new_kind_is_shown_on_the_pages(roots, lang, word, role):
         page = client.get(f"/page/icom?lang={lang}").text
         tie = client.get(f"/page/hosting-icom-guest-house?lang={lang}").text
     assert '<tr class="tie-hosting">' in page
-    assert f'stroke="#0a7f6f" stroke-width="2" stroke-dasharray="2 3"' in page
+    assert 'stroke="#0a7f6f" stroke-width="2" stroke-dasharray="2 3"' in page
     assert f'stroke-dasharray="2 3"/></svg>{word}</span>' in page
     assert "Guest House" in tie and f">{role}</a>" in tie

@@ -1,7 +1,7 @@
 """The web application: the parts of the service put together behind the security fences.
 
 The handlers that make a page or a document are plain functions, which Starlette runs in its
-thread pool: a slow one (the first view of a hub, at 1M triples a second or two) then shares the
+thread pool: a slow one (the first view of a hub of a large graph) then shares the
 interpreter with the others instead of holding up every request behind it."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from ..build import build_store
 from ..project import Project
 from ..store import Opened
-from . import downloads, pages, querypage, sparql
+from . import downloads, entity, ontologydoc, pages, querypage, search, sparql
 from .security import BodySizeLimit, SecurityHeaders
 from .state import STATIC, Settings, State
 
@@ -36,15 +36,18 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
                   store_dir=opened.folder if opened is not None else None,
                   source_hash=opened.manifest.source_hash if opened is not None else None,
                   kept_dump=kept)
+    _warm(state)
+    # the one route table: the first route that matches a path answers it
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
+              *entity.routes(state), *ontologydoc.routes(state), *search.routes(state),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await sparql.start(state)
-        # What start-up made lives as long as the process (at 1M triples, close to a million
-        # objects). Out of the collector's sight, a full collection no longer walks all of it
-        # while requests wait: that pause was 100 to 300 ms. Garbage is collected first, so
+        # What start-up made lives as long as the process (on a large graph, very many objects).
+        # Out of the collector's sight, a full collection no longer walks all of it while
+        # requests wait (docs/scaling.md). Garbage is collected first, so
         # that none is kept for good, and all is handed back when the application stops.
         gc.collect()
         gc.freeze()
@@ -61,3 +64,11 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
     )
     app.state.hkg = state
     return app
+
+
+def _warm(state: State) -> None:
+    """Make what every page needs with the app rather than on its first request (the start-up
+    time at scale is in docs/scaling.md): the names, the authored graph, the search index, the
+    counts; then the ties of the hubs."""
+    pages.names(state), pages.authored_graph(state), search.index(state), state.data_version, state.triples
+    entity.warm_hubs(state)

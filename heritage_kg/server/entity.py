@@ -1,27 +1,14 @@
 """Entity and concept IRIs: 303 redirects to their documents, and what those documents hold.
 
-Entity IRIs (``https://w3id.org/heritage-kg/id/{slug}``; w3id sends them to ``/id/{slug}``)
-and concept IRIs (``https://w3id.org/heritage-kg/vocab/{scheme}/{concept}``, served at
-``/vocab/...``) are slash IRIs that name organisations, ties and ideas, not documents. Following
-the W3C note "Cool URIs for the Semantic Web" (section 4.3, 303 URIs forwarding to one generic
-document per format), they never answer 200: they answer ``303 See Other`` with ``Vary:
-Accept``, to ``/page/{key}`` for HTML clients or to ``/data/{key}.{ttl,jsonld,nt,rdf}`` for RDF
-clients. Hash IRIs would save that round trip, but they would put every entity in one document;
-a slug per entity keeps each description small and each IRI readable. Concepts take the same
-road (``/page/vocab/{scheme}/{concept}``, ``/data/vocab/{scheme}/{concept}.ttl``) so that one
-rule covers every slash IRI the graph mints. The ontology's hash IRIs are ``ontologydoc``'s.
-
-``/data/...`` holds the concise bounded description: every triple with the resource as subject,
-the triples of its blank nodes (the evidence), and the triples of named nodes pointing at it.
-``/page/...`` shows the graph as written in ``data/`` (not the materialised standard-vocabulary
-triples, which would repeat each fact under several names), in both directions.
+An entity IRI (``/id/{slug}``) or a concept IRI (``/vocab/{scheme}/{concept}``) answers ``303 See
+Other`` with ``Vary: Accept``: to ``/page/...`` for HTML clients, to ``/data/...{.ttl,.jsonld,.nt,.rdf}``
+for RDF clients (why: docs/server.md). ``/data/...`` holds the node's concise bounded description
+(its statements, its blank nodes' and those pointing at it); ``/page/...`` shows the graph as
+written in ``data/``, without the materialised standard-vocabulary triples, in both directions.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import math
 import re
 from urllib.parse import urlencode
 
@@ -30,40 +17,31 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..formats import RDF_FORMATS
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
+from ..jsonld import embedded_jsonld
 from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
 from . import paging
-from .negotiation import choose
-from .pages import (CACHE_CONTROL, DATA_LANGS, AGENT_CLASSES, STATEMENT_CLASSES, TEXT, Names, cacheable, made, fold,
-                    authored, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang)
+from .negotiation import DATA_FORMATS, OFFERS, choose
+from .pages import (CACHE_CONTROL, DATA_LANGS, STATEMENT_CLASSES, TEXT, Names, cacheable, already_cached, fold,
+                    authored_graph, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang)
+from .diagram import diagram
 from .render import safe_href
 from .state import State
 
-H = ONTOLOGY_NS
-#: Data documents: the RDF formats that hold a plain graph, by suffix.
-DATA_FORMATS = {f.suffix: f for f in RDF_FORMATS.values() if not f.dataset}
-#: What an entity IRI can be negotiated to; on a tie, the first listed wins (so */* gets HTML).
-OFFERS = {"text/html": "html", "application/xhtml+xml": "html",
-          **{f.media_type: f.suffix for f in DATA_FORMATS.values()}, "application/json": ".jsonld"}
+HKG = ONTOLOGY_NS
 
 #: The dates of a tie, shown after its kind and its sides.
-DATES = tuple(H + p for p in ("date", "startDate", "temporalQualifier", "minimumDuration", "startEvent", "endDate"))
+DATES = tuple(HKG + p for p in ("date", "startDate", "temporalQualifier", "minimumDuration", "startEvent", "endDate"))
 #: Shown in the page's head rather than in the table of statements.
 XL_ALT_LABEL, XL_FORM = ("http://www.w3.org/2008/05/skos-xl#" + p for p in ("altLabel", "literalForm"))
-HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", H + "acronym", XL_ALT_LABEL,
-        H + "description", H + "evidence", PREFIXES["owl"] + "sameAs", PREFIXES["rdfs"] + "comment",
+HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", HKG + "acronym", XL_ALT_LABEL,
+        HKG + "description", HKG + "evidence", PREFIXES["owl"] + "sameAs", PREFIXES["rdfs"] + "comment",
         PREFIXES["skos"] + "definition")
 SAME_AS = PREFIXES["owl"] + "sameAs"
-EVIDENCE, SOURCE, LINE, SECTION, KEY_PHRASE, SUPPORTS = (H + p for p in ("evidence", "source", "line", "section",
+EVIDENCE, SOURCE, LINE, SECTION, KEY_PHRASE, SUPPORTS = (HKG + p for p in ("evidence", "source", "line", "section",
                                                                           "keyPhrase", "supports"))
 INFERRED = VOCAB_NS + "bases/inferred"
-DIAGRAM_LIMIT = 18
-#: The colour of a line in the diagram that is no tie of a kind in the table.
-OTHER_COLOUR = "#7f8c9d"
-#: Longest neighbour name drawn in full; beside a radius of 170 px, 26 characters fit in 760 px.
-LABEL_LIMIT = 26
 
 
 def resource_iri(key: str) -> str | None:
@@ -151,8 +129,8 @@ class View:
             fields = self.out(ev)
             first = lambda p: next((o for q, o in fields if q == p), None)
             source, line, section, phrase = first(SOURCE), first(LINE), first(SECTION), first(KEY_PHRASE)
-            basis = first(H + "basis")
-            reasons = [o for q, o in fields if q == H + "inferenceReason" and isinstance(o, ox.Literal)]
+            basis = first(HKG + "basis")
+            reasons = [o for q, o in fields if q == HKG + "inferenceReason" and isinstance(o, ox.Literal)]
             reason = next((o for o in reasons if o.language == self.lang), reasons[0] if reasons else None)
             items.append({
                 "inferred": isinstance(basis, ox.NamedNode) and basis.value == INFERRED,
@@ -174,7 +152,7 @@ class View:
         found: dict[str, list] = {}
         for q, o in pairs:
             found.setdefault(q, []).append(o)
-        get = lambda p: sorted(found.get(H + p, ()), key=str)
+        get = lambda p: sorted(found.get(HKG + p, ()), key=str)
         qualifier = " ".join(self.names.label(o.value, self.lang) for o in get("temporalQualifier"))
         exact_in = [o.value for o in get("temporalQualifier")] == [VOCAB_NS + "temporal-qualifiers/in"]
         parts = []
@@ -208,7 +186,7 @@ class View:
 
     def tie_head(self, tie: str, roles: list[str]) -> dict:
         """What the order of the ties and the diagram need of a tie, for every tie of a hub: strings
-        only, since a hub's heads are kept (ICOM has 9,672 ties at 1M triples)."""
+        only, since a hub's heads are kept, and a hub of a large graph has thousands of ties."""
         pairs = self.out(ox.NamedNode(tie))
         kinds = [self.names.kind_label(tie, self.lang)]
         kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs
@@ -224,7 +202,7 @@ class View:
         roles = [r for r in set(roles) if not any(r in self.supers(q) for q in roles)]
         others = [{**self.value(o), "role": self.names.label(p, self.lang)}
                   for p, o in pairs if self.names.is_side(p) and isinstance(o, ox.NamedNode) and o != self.node]
-        figure = " ".join(self.value(o)["text"] for p in (H + "valueQualifier", H + "value") for q, o in pairs if q == p)
+        figure = " ".join(self.value(o)["text"] for p in (HKG + "valueQualifier", HKG + "value") for q, o in pairs if q == p)
         evidence = self.evidence(ox.NamedNode(head["iri"]))
         return {"href": page_url(head["iri"], self.lang), "label": head["label"], "kind": head["kind"],
                 "role": ", ".join(sorted(self.names.label(r, self.lang) for r in set(roles))), "others": others,
@@ -294,7 +272,7 @@ class View:
             "dated_names": self.dated_names(pairs),
             "kinds": [{"text": self.names.label(k, self.lang), "href": with_lang("/kinds/" + local_name(k), self.lang)}
                       for k in self.names.kinds(self.iri)],
-            "descriptions": self.texts(pairs, H + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
+            "descriptions": self.texts(pairs, HKG + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
             "comments": self.texts(pairs, PREFIXES["rdfs"] + "comment"),
             "own_refs": [e["n"] for e in evidence if not e["supports"]],
             "statements": statements, "ties": ties, "ties_total": len(heads), "pager": pager,
@@ -336,79 +314,6 @@ def query_link(text: str) -> str:
 def _number(text: str | None) -> int:
     """A line number for sorting; anything that is not one sorts first."""
     return int(text) if text and text.isdigit() else 0
-
-
-def node_class(known: Names, iri: str) -> str:
-    if known.is_a(iri, AGENT_CLASSES):
-        return "agent"
-    if known.is_a(iri, (H + "Place",)):
-        return "place"
-    if known.is_a(iri, STATEMENT_CLASSES):
-        return "tie"
-    return "thing"
-
-
-def diagram(view: View, statements: list[dict], ties: list[dict], pointing: list[dict]) -> dict:
-    """A radial drawing of the node and its direct neighbours, for the SVG in the page (from all
-    its ties, as `View.tie_head` gives them, whichever page of them is shown)."""
-    known, lang = view.names, view.lang
-    picked: dict[str, dict] = {}
-
-    def add(iri: str, edge: str, title: str) -> None:
-        if iri.startswith(ENTITY_NS) and iri != view.iri and iri not in picked and iri in known.subjects:
-            picked[iri] = {"iri": iri, "edge": edge, "title": title}
-
-    for tie in ties:
-        sides = tie["sides"]
-        if sides:
-            for side in sides:
-                add(side, tie["cls"], f"{tie['kind']}: {tie['label']}")
-        elif tie["cls"] != "observation":
-            add(tie["iri"], tie["cls"], tie["kind"])
-    own = known.tie_key(view.iri) if known.is_a(view.iri, STATEMENT_CLASSES) else "link"
-    for row in statements:
-        edge = own if known.is_side(row["iri"]) else "link"
-        for v in row["vals"]:
-            add(v.get("iri", ""), edge, row["prop"]["text"])
-    for row in pointing:
-        for v in row["vals"]:
-            add(v.get("iri", ""), "link", row["prop"]["text"])
-    chosen = list(picked.values())
-    chosen.sort(key=lambda n: (n["edge"] == "link", node_class(known, n["iri"]) != "agent",
-                               fold(known.short_label(n["iri"], lang))))
-    more = max(0, len(chosen) - DIAGRAM_LIMIT)
-    chosen = chosen[:DIAGRAM_LIMIT]
-    width, height, cx, cy = 760, 440, 380, 220
-    rx, ry = 170, 165
-    nodes = []
-    for i, n in enumerate(chosen):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(1, len(chosen))
-        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
-        c = math.cos(angle)
-        anchor = "start" if c > 0.25 else "end" if c < -0.25 else "middle"
-        lx = x + (10 if anchor == "start" else -10 if anchor == "end" else 0)
-        ly = y + (4 if anchor != "middle" else (-12 if math.sin(angle) < 0 else 20))
-        full = known.label(n["iri"], lang)
-        text = known.short_label(n["iri"], lang)
-        nodes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1), "anchor": anchor,
-                      "text": text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 1] + "…", "full": full, "title": n["title"],
-                      "href": page_url(n["iri"], lang), "edge": n["edge"], "cls": node_class(known, n["iri"])})
-    centre = known.short_label(view.iri, lang)
-    styles = {key: edge_style(known, key, lang) for key in sorted({n["edge"] for n in nodes})}
-    for n in nodes:
-        n["style"] = styles[n["edge"]]
-    return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": nodes, "more": more,
-            "centre": centre if len(centre) <= 32 else centre[:31] + "…", "full": known.label(view.iri, lang),
-            "edges": list(styles.values())}
-
-
-def edge_style(known: Names, key: str, lang: str) -> dict:
-    """How the diagram draws a line of the kind of tie ``key`` (from the ontology's table of tie
-    kinds), or a link that is no tie ("link", "other"): its colour, dashes, width and legend word."""
-    kind = known.ties.by_key.get(key)
-    if kind is None:
-        return {"key": key, "colour": OTHER_COLOUR, "dash": "4 3", "width": 2, "word": TEXT[lang]["edge_" + key]}
-    return {"key": key, "colour": kind.colour, "dash": kind.dasharray, "width": kind.width, "word": kind.word(lang)}
 
 
 # -- routes -------------------------------------------------------------------------------------
@@ -456,10 +361,10 @@ def routes(state: State) -> list[Route]:
         if iri is None:
             return problem(request, 404, f"nothing in the graph is called {key!r}")
         lang = lang_of(request)
-        view = View(names(state), authored(state), iri, lang)
+        view = View(names(state), authored_graph(state), iri, lang)
         try:
             number = paging.requested(request)
-            if made(state, ("page", iri, lang, number)):
+            if already_cached(state, ("page", iri, lang, number)):
                 # made before, when its number was checked: the list is not needed again
                 found = shown = pager = None
             else:
@@ -487,8 +392,7 @@ def incoming(state: State, view: View) -> tuple[list[dict], list[dict], list[dic
     """What points at the view's node (`View.incoming`), kept per node and language when its ties
     fill more than one page, so that each page of a hub's ties is cut from the same list. A
     smaller list is made with its only page: kept for every node, these lists held most of the
-    objects the collector walks (700,000 after 2,000 pages at 1M triples), and its pauses grew
-    to 300 ms."""
+    objects the garbage collector walks, and its pauses grew with them (docs/scaling.md)."""
     return state.cached(("incoming", view.iri, view.lang), view.incoming,
                         keep=lambda found: len(found[0]) > paging.PER_PAGE)
 
@@ -508,102 +412,6 @@ def warm_hubs(state: State) -> None:
     """Work out, at start-up, the English ties of the nodes with more than a page of them. At 1M
     triples a hub's first view took up to a second, and every request that came meanwhile
     waited for the interpreter. (The French ones are worked out on their first view.)"""
-    known, store = names(state), authored(state)
+    known, store = names(state), authored_graph(state)
     for row in store.query(_CROWDED):
         incoming(state, View(known, store, row[0].value, "en"))
-
-
-_RANKED = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-_LOCAL = re.compile(r"[A-Za-z0-9_][\w.-]*")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def compact(value: str) -> str:
-    """``value`` as a compact IRI under the project's prefixes, when one fits. Kept for the most
-    recent IRIs, since the same properties and classes come back on every page."""
-    for prefix, ns in _RANKED:
-        local = value[len(ns):]
-        if value.startswith(ns) and local and _LOCAL.fullmatch(local) and not local.startswith("//"):
-            return f"{prefix}:{local}"
-    return value
-
-
-_SORT_KEY = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-
-
-def _in_order(values: list) -> list:
-    if len(values) == 1:  # most are; the key is the costly part
-        return values
-    return sorted(values, key=_SORT_KEY)
-
-
-def embedded_jsonld(store: ox.Store, iri: str) -> dict:
-    """The node's own description (with its evidence nested) as JSON-LD, for the page's
-    <script type="application/ld+json">. Written directly, with compact IRIs under the
-    project's prefixes: rdflib's serialiser would cost more than the rest of the page.
-
-    A blank node is written where it is first met. One met again (evidence that backs two
-    statements) needs an identifier to be the same node: ``_:b1``, ``_:b2``... in the order of
-    the finished document, so that the page is the same whatever the store calls its blank
-    nodes (they differ from one parse of the files to the next)."""
-    nested: dict = {}  # blank node -> its description
-    again: dict = {}  # blank node -> the references to it after the first
-
-    def term(o):
-        if isinstance(o, ox.NamedNode):
-            return {"@id": compact(o.value)}
-        if isinstance(o, ox.BlankNode):
-            if o not in nested:
-                return node(o)
-            reference: dict = {"@id": None}
-            again.setdefault(o, []).append(reference)
-            return reference
-        if o.language:
-            return {"@value": o.value, "@language": o.language}
-        if o.datatype.value == PREFIXES["xsd"] + "string":
-            return {"@value": o.value}
-        return {"@value": o.value, "@type": compact(o.datatype.value)}
-
-    def node(subject) -> dict:
-        out: dict = {}
-        if isinstance(subject, ox.BlankNode):
-            nested[subject] = out
-        else:
-            out["@id"] = compact(subject.value)
-        for quad in store.quads_for_pattern(subject, None, None):
-            if quad.predicate.value == PREFIXES["rdf"] + "type" and isinstance(quad.object, ox.NamedNode):
-                out.setdefault("@type", []).append(compact(quad.object.value))
-            else:
-                out.setdefault(compact(quad.predicate.value), []).append(term(quad.object))
-        ordered = {k: _in_order(v) if isinstance(v, list) else v for k, v in sorted(out.items())}
-        out.clear()
-        out.update(ordered)  # in place: `nested` holds this very dict, and labels are found by identity
-        return out
-
-    document = {"@context": dict(sorted(PREFIXES.items())), **node(ox.NamedNode(iri))}
-    if again:
-        _label_shared(document, {id(nested[b]): b for b in again}, again)
-    return document
-
-
-def _label_shared(document: dict, shared: dict, again: dict) -> None:
-    """Give each blank node met more than once its ``_:bN``, numbered in document order."""
-    labels: dict = {}
-
-    def visit(value) -> None:
-        if isinstance(value, list):
-            for item in value:
-                visit(item)
-        elif isinstance(value, dict):
-            blank = shared.get(id(value))
-            if blank is not None and blank not in labels:
-                labels[blank] = f"_:b{len(labels) + 1}"
-                fields = list(value.items())
-                value.clear()
-                value.update([("@id", labels[blank]), *fields])
-                for reference in again[blank]:
-                    reference["@id"] = labels[blank]
-            for item in value.values():
-                visit(item)
-
-    visit(document)

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from ..formats import RDF_FORMATS
+
+#: Data documents: the RDF formats that hold a plain graph, by suffix.
+DATA_FORMATS = {f.suffix: f for f in RDF_FORMATS.values() if not f.dataset}
+#: What an entity or ontology IRI can be negotiated to; on a tie, the first listed wins (so */*
+#: gets HTML).
+OFFERS = {"text/html": "html", "application/xhtml+xml": "html",
+          **{f.media_type: f.suffix for f in DATA_FORMATS.values()}, "application/json": ".jsonld"}
+
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Media ranges with their quality, best first; a missing header accepts anything."""

@@ -24,8 +24,7 @@ from ..project import ONTOLOGY_NS, VOCAB_NS
 from ..queries import catalogue
 from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
-from .entity import DATA_FORMATS, OFFERS
-from .negotiation import choose
+from .negotiation import DATA_FORMATS, OFFERS, choose
 from .pages import DATA_LANGS, ONTOLOGY_IRI, cacheable, fold, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang
 from .render import safe_href
 from .state import State
@@ -151,7 +150,8 @@ def query_uses(state: State) -> dict[str, list[dict]]:
 
 def usage_counts(store: ox.Store) -> dict[str, int]:
     """How many triples use each property, and (under "a " + IRI) how many nodes have each
-    class, counted by Oxigraph: a loop over the quads in Python took 12 s at a million triples."""
+    class, counted by Oxigraph rather than by a loop over the quads in Python, which is many
+    times slower on a large graph (docs/scaling.md)."""
     counts: dict[str, int] = defaultdict(int)
     for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"):
         counts[row["p"].value] = int(row["n"].value)

@@ -258,7 +258,7 @@ def names(state: State) -> Names:
     return state.cached("pages:names", lambda: Names(state.store))
 
 
-def authored(state: State) -> ox.Store:
+def authored_graph(state: State) -> ox.Store:
     """The graph as written in ontology/ and data/, without the materialised triples."""
     return state.cached("pages:authored", lambda: build_store(state.project, materialised=False))
 
@@ -294,7 +294,7 @@ def cacheable(request: Request, state: State, key: tuple, make: Callable[[], str
     return Response(body, media_type=media_type, headers=common)
 
 
-def made(state: State, key: tuple) -> bool:
+def already_cached(state: State, key: tuple) -> bool:
     """Whether `cacheable` holds the document of ``key`` already."""
     return state.holds(("pages",) + key)
 
@@ -420,19 +420,10 @@ def _kinds(state: State):
 
 
 def routes(state: State) -> list[Route]:
-    # entity, ontologydoc and search build on the helpers above, so they are imported here
-    from . import entity, ontologydoc, search
-
-    # what every page needs, made with the app rather than on its first request (about 25 s at
-    # 1M triples, 0.2 s for the bundled data); then the ties of the hubs
-    names(state), authored(state), search.index(state), state.data_version, state.triples
-    entity.warm_hubs(state)
+    """The home page and the kinds."""
     kinds, kind = _kinds(state)
     return [
         Route("/", _home(state), name="home"),
         Route("/kinds", kinds, name="kinds"),
         Route("/kinds/{name}", kind, name="kind"),
-        *entity.routes(state),
-        *ontologydoc.routes(state),
-        *search.routes(state),
     ]

@@ -2,8 +2,8 @@
 that Gunicorn forks once the service is made.
 
 One process makes pages on one core. With ``processes`` above one, Gunicorn's arbiter makes the
-application once (at 1M triples, the names of every IRI and the ties of the hubs: about 20 s and
-several hundred MB), then forks the page processes, which share that memory until they write to
+application once (the names of every IRI and the ties of the hubs, which take time and memory
+on a large graph: docs/scaling.md), then forks the page processes, which share that memory until they write to
 it; it restarts any that dies, and stops them all when it is stopped. Each forked process runs
 the application under Uvicorn, with its own query workers.
 

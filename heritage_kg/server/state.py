@@ -36,7 +36,7 @@ class State:
     #: The on-disk store being published (``serve --store``), and its manifest's hash of sources.
     store_dir: Path | None = None
     source_hash: str | None = None
-    #: The N-Triples export that the on-disk store keeps (a `heritage_kg.store.KeptExport`).
+    #: The N-Triples export that the on-disk store keeps (a `heritage_kg.keptexport.KeptExport`).
     kept_dump: object | None = None
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -1,0 +1,91 @@
+"""The neighbourhood diagram of a page: the node in the middle, its direct neighbours around it,
+each line drawn as the ontology's table of tie kinds says (colour, dashes, width), with a legend."""
+
+from __future__ import annotations
+
+import math
+
+from ..project import ENTITY_NS, ONTOLOGY_NS
+from .pages import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold, page_url
+from .words import TEXT
+
+#: Most neighbours drawn; a "+N more" says how many are left out.
+DIAGRAM_LIMIT = 18
+#: The colour of a line in the diagram that is no tie of a kind in the table.
+OTHER_COLOUR = "#7f8c9d"
+#: Longest neighbour name drawn in full; beside a radius of 170 px, 26 characters fit in 760 px.
+LABEL_LIMIT = 26
+
+
+def node_class(known: Names, iri: str) -> str:
+    if known.is_a(iri, AGENT_CLASSES):
+        return "agent"
+    if known.is_a(iri, (ONTOLOGY_NS + "Place",)):
+        return "place"
+    if known.is_a(iri, STATEMENT_CLASSES):
+        return "tie"
+    return "thing"
+
+
+def diagram(view, statements: list[dict], ties: list[dict], pointing: list[dict]) -> dict:
+    """A radial drawing of the node of ``view`` (an `entity.View`) and its direct neighbours, for
+    the SVG in the page (from all its ties, as `View.tie_head` gives them, whichever page of them
+    is shown)."""
+    known, lang = view.names, view.lang
+    picked: dict[str, dict] = {}
+
+    def add(iri: str, edge: str, title: str) -> None:
+        if iri.startswith(ENTITY_NS) and iri != view.iri and iri not in picked and iri in known.subjects:
+            picked[iri] = {"iri": iri, "edge": edge, "title": title}
+
+    for tie in ties:
+        sides = tie["sides"]
+        if sides:
+            for side in sides:
+                add(side, tie["cls"], f"{tie['kind']}: {tie['label']}")
+        elif tie["cls"] != "observation":
+            add(tie["iri"], tie["cls"], tie["kind"])
+    own = known.tie_key(view.iri) if known.is_a(view.iri, STATEMENT_CLASSES) else "link"
+    for row in statements:
+        edge = own if known.is_side(row["iri"]) else "link"
+        for v in row["vals"]:
+            add(v.get("iri", ""), edge, row["prop"]["text"])
+    for row in pointing:
+        for v in row["vals"]:
+            add(v.get("iri", ""), "link", row["prop"]["text"])
+    chosen = list(picked.values())
+    chosen.sort(key=lambda n: (n["edge"] == "link", node_class(known, n["iri"]) != "agent",
+                               fold(known.short_label(n["iri"], lang))))
+    more = max(0, len(chosen) - DIAGRAM_LIMIT)
+    chosen = chosen[:DIAGRAM_LIMIT]
+    width, height, cx, cy = 760, 440, 380, 220
+    rx, ry = 170, 165
+    nodes = []
+    for i, n in enumerate(chosen):
+        angle = -math.pi / 2 + 2 * math.pi * i / max(1, len(chosen))
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+        c = math.cos(angle)
+        anchor = "start" if c > 0.25 else "end" if c < -0.25 else "middle"
+        lx = x + (10 if anchor == "start" else -10 if anchor == "end" else 0)
+        ly = y + (4 if anchor != "middle" else (-12 if math.sin(angle) < 0 else 20))
+        full = known.label(n["iri"], lang)
+        text = known.short_label(n["iri"], lang)
+        nodes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1), "anchor": anchor,
+                      "text": text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 1] + "…", "full": full, "title": n["title"],
+                      "href": page_url(n["iri"], lang), "edge": n["edge"], "cls": node_class(known, n["iri"])})
+    centre = known.short_label(view.iri, lang)
+    styles = {key: edge_style(known, key, lang) for key in sorted({n["edge"] for n in nodes})}
+    for n in nodes:
+        n["style"] = styles[n["edge"]]
+    return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": nodes, "more": more,
+            "centre": centre if len(centre) <= 32 else centre[:31] + "…", "full": known.label(view.iri, lang),
+            "edges": list(styles.values())}
+
+
+def edge_style(known: Names, key: str, lang: str) -> dict:
+    """How the diagram draws a line of the kind of tie ``key`` (from the ontology's table of tie
+    kinds), or a link that is no tie ("link", "other"): its colour, dashes, width and legend word."""
+    kind = known.ties.by_key.get(key)
+    if kind is None:
+        return {"key": key, "colour": OTHER_COLOUR, "dash": "4 3", "width": 2, "word": TEXT[lang]["edge_" + key]}
+    return {"key": key, "colour": kind.colour, "dash": kind.dasharray, "width": kind.width, "word": kind.word(lang)}
