@@ -18,7 +18,9 @@ from ..build import build_store
 from ..project import Project
 from ..store import Opened
 from . import downloads, entity, ontologydoc, pages, querypage, search, sparql
+from .names import names
 from .security import BodySizeLimit, SecurityHeaders
+from .site import authored_graph
 from .state import STATIC, Settings, State
 
 
@@ -70,5 +72,5 @@ def _warm(state: State) -> None:
     """Make what every page needs with the app rather than on its first request (the start-up
     time at scale is in docs/scaling.md): the names, the authored graph, the search index, the
     counts; then the ties of the hubs."""
-    pages.names(state), pages.authored_graph(state), search.index(state), state.data_version, state.triples
+    names(state), authored_graph(state), search.index(state), state.data_version, state.triples
     entity.warm_hubs(state)

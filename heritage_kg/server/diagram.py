@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 
 from ..project import ENTITY_NS, ONTOLOGY_NS
-from .pages import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold, page_url
+from .names import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold
+from .site import page_url
 from .words import TEXT
 
 #: Most neighbours drawn; a "+N more" says how many are left out.

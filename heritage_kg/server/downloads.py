@@ -16,7 +16,7 @@ from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
 from ..stats import compute
 from .negotiation import choose, not_modified
-from .pages import render, switch_url
+from .site import render, switch_url
 from .state import State
 from .words import lang_of
 

@@ -22,12 +22,14 @@ from ..jsonld import embedded_jsonld
 from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
 from . import paging
-from .negotiation import DATA_FORMATS, OFFERS, choose
-from .pages import (CACHE_CONTROL, DATA_LANGS, STATEMENT_CLASSES, TEXT, Names, cacheable, already_cached, fold,
-                    authored_graph, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang)
 from .diagram import diagram
+from .names import DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name, names
+from .negotiation import DATA_FORMATS, OFFERS, choose
 from .render import safe_href
+from .site import (CACHE_CONTROL, already_cached, authored_graph, cacheable, page_url, problem, render,
+                   switch_url, with_lang)
 from .state import State
+from .words import TEXT, lang_of
 
 HKG = ONTOLOGY_NS
 

@@ -24,11 +24,12 @@ from ..project import ONTOLOGY_NS, VOCAB_NS
 from ..queries import catalogue
 from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
+from .names import DATA_LANGS, fold, local_name, names
 from .negotiation import DATA_FORMATS, OFFERS, choose
-from .pages import DATA_LANGS, ONTOLOGY_IRI, cacheable, fold, lang_of, local_name, names, page_url, problem, render, switch_url, with_lang
 from .render import safe_href
+from .site import ONTOLOGY_IRI, cacheable, page_url, problem, render, switch_url, with_lang
 from .state import State
-from .words import TEXT
+from .words import TEXT, lang_of
 
 RDF, RDFS, OWL, SKOS, SH, DCT = (PREFIXES[p] for p in ("rdf", "rdfs", "owl", "skos", "sh", "dcterms"))
 SUBCLASS, SUBPROPERTY = RDFS + "subClassOf", RDFS + "subPropertyOf"

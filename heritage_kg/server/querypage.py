@@ -24,7 +24,7 @@ from starlette.routing import Route
 from ..errors import HeritageKGError, UsageError
 from ..queries import NamedQuery, catalogue, query_form
 from ..terms import PREFIXES
-from .pages import render
+from .site import render
 from .state import State
 from .words import DEFAULT
 

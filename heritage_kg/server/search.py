@@ -21,9 +21,10 @@ from starlette.routing import Route
 
 from ..project import ENTITY_NS, VOCAB_NS
 from ..terms import PREFIXES
-from .pages import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold, lang_of, names, page_url, render, switch_url
+from .names import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold, names
+from .site import page_url, render, switch_url
 from .state import State
-from .words import TEXT
+from .words import TEXT, lang_of
 
 LIMIT = 20
 #: Longest query looked at; the rest is ignored.

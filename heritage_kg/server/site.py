@@ -1,0 +1,120 @@
+"""What every page of the site shares: links in the page's language, rendering with the words of
+that language, caching with ETags, and problem answers.
+
+Every page is in the language of ``?lang=`` (the default without it, so that a link without the
+parameter always works), is rendered once per process and language, and carries an ETag built
+from the data version, so a client that has it gets 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Callable
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from .. import __version__
+from ..build import build_store
+from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
+from .negotiation import choose, not_modified
+from .render import environment
+from .state import State
+from .words import DEFAULT, LANGS, TEXT, lang_of
+
+CACHE_CONTROL = "public, max-age=3600"
+ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
+ENV = environment()
+
+
+# -- language and links ---------------------------------------------------------------------------
+
+def with_lang(url: str, lang: str) -> str:
+    """``url`` in language ``lang``: the default language needs no parameter; a fragment stays last."""
+    if lang == DEFAULT:
+        return url
+    path, hash_, fragment = url.partition("#")
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}lang={lang}{hash_}{fragment}"
+
+
+def switch_url(request: Request, lang: str, keep: tuple[str, ...] = ()) -> list[dict]:
+    """This page in each other language (its code, its name in itself, its address), keeping the
+    query parameters named in ``keep``."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k in keep]
+    out = []
+    for other in LANGS:
+        if other != lang:
+            query = params + ([("lang", other)] if other != DEFAULT else [])
+            out.append({"lang": other, "name": TEXT[other]["language_name"],
+                        "href": request.url.path + ("?" + urlencode(query) if query else "")})
+    return out
+
+
+def page_url(iri: str, lang: str = "en") -> str | None:
+    """The page of a resource the site describes, or None for anything else."""
+    if iri.startswith(ENTITY_NS) and "/" not in iri[len(ENTITY_NS):]:
+        return with_lang("/page/" + iri[len(ENTITY_NS):], lang)
+    if iri.startswith(VOCAB_NS):
+        return with_lang("/page/vocab/" + iri[len(VOCAB_NS):], lang)
+    if iri.startswith(ONTOLOGY_NS):
+        return with_lang("/ontology", lang) + "#" + iri[len(ONTOLOGY_NS):]
+    if iri == ONTOLOGY_IRI:
+        return with_lang("/ontology", lang)
+    return None
+
+
+def authored_graph(state: State) -> ox.Store:
+    """The graph as written in ontology/ and data/, without the materialised triples."""
+    return state.cached("pages:authored", lambda: build_store(state.project, materialised=False))
+
+
+# -- responses ------------------------------------------------------------------------------------
+
+def render(template: str, lang: str, **context) -> str:
+    """``template`` in ``lang``, with its words (``t``), the languages, and ``url(path)``, which
+    gives a path of the site in the page's language."""
+    return ENV.get_template(template).render(lang=lang, t=TEXT[lang], langs=LANGS, default_lang=DEFAULT,
+                                             language_names={code: TEXT[code]["language_name"] for code in LANGS},
+                                             url=lambda path: with_lang(path, lang), **context)
+
+
+def etag(state: State, *parts: str) -> str:
+    """A strong validator: the data version, the package version, and what names the document."""
+    digest = hashlib.sha256("\x00".join((state.data_version, __version__, *parts)).encode()).hexdigest()[:24]
+    return f'"{digest}"'
+
+
+def cacheable(request: Request, state: State, key: tuple, make: Callable[[], str | bytes], media_type: str,
+              headers: dict[str, str] | None = None) -> Response:
+    """A document made once per process, sent with ETag, Cache-Control and Vary, or a 304.
+
+    Only call it for resources known to exist, so that the cache cannot grow without bound.
+    ``make`` runs under the lock of its own cache key, so it may use other cached values.
+    """
+    tag = etag(state, request.url.path, *map(str, key))
+    common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept", **(headers or {})}
+    if not_modified(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=common)
+    body = state.cached(("pages",) + key, make)
+    return Response(body, media_type=media_type, headers=common)
+
+
+def already_cached(state: State, key: tuple) -> bool:
+    """Whether `cacheable` holds the document of ``key`` already."""
+    return state.holds(("pages",) + key)
+
+
+def wants_html(request: Request) -> bool:
+    return choose(request.headers.get("accept"), ["text/html", "text/plain"]) == "text/html"
+
+
+def problem(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error as a small HTML page for browsers, or as one line of text for other clients."""
+    if wants_html(request):
+        lang = lang_of(request)
+        body = render("error.html", lang, status=status, message=message)
+        return HTMLResponse(body, status_code=status, headers=headers)
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
