@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -51,8 +52,7 @@ def _cacheable(request: Request, body: bytes | Path, etag: str, media: str, extr
     return Response(body, headers={**headers, "Content-Type": media})
 
 
-def dump(request: Request) -> Response:
-    state: State = request.app.state.hkg
+def dump(state: State, request: Request) -> Response:
     fmt = _BY_SUFFIX.get(request.path_params["suffix"])
     if fmt is None:
         return PlainTextResponse("No dump in that format.\n", status_code=404)
@@ -73,8 +73,7 @@ def dump(request: Request) -> Response:
     return _cacheable(request, body, etag, spec.media_type + charset, disposition)
 
 
-def index(request: Request) -> Response:
-    state: State = request.app.state.hkg
+def index(state: State, request: Request) -> Response:
     lang = lang_of(request)
     formats = [{"name": name, "media_type": spec.media_type, "href": f"/download/heritage-kg{spec.suffix}"}
                for name, spec in RDF_FORMATS.items()]
@@ -82,8 +81,7 @@ def index(request: Request) -> Response:
                                switch=switch_url(request, lang)))
 
 
-def void(request: Request) -> Response:
-    state: State = request.app.state.hkg
+def void(state: State, request: Request) -> Response:
     offers = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt", "application/rdf+xml": "xml"}
     media = choose(request.headers.get("accept"), list(offers))
     if media is None:
@@ -106,9 +104,11 @@ async def context(request: Request) -> Response:
 
 
 def routes(state: State) -> list[Route]:
+    """The dumps, the download page, the VoID description and the JSON-LD context, each handler
+    bound to ``state``."""
     return [
         Route("/context.jsonld", context),
-        Route("/download", index),
-        Route("/download/heritage-kg.{suffix}", dump),
-        Route("/.well-known/void", void),
+        Route("/download", functools.partial(index, state)),
+        Route("/download/heritage-kg.{suffix}", functools.partial(dump, state)),
+        Route("/.well-known/void", functools.partial(void, state)),
     ]

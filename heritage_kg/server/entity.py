@@ -10,6 +10,7 @@ written in ``data/``, without the materialised standard-vocabulary triples, in b
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -75,6 +76,56 @@ def description(store: ox.Store, iri: str, incoming: bool = True) -> list[ox.Tri
 
 
 # -- the page ---------------------------------------------------------------------------------
+
+@dataclass
+class EntityPage:
+    """What an entity's page shows (entity.html), made by `View.build`.
+
+    The lists hold plain dicts of strings, as the template reads them: a value is ``{"text",
+    "href", "lang", ...}`` (`View.value`), a piece of evidence ``{"n", "source", "line",
+    "section", "phrase", "supports", "inferred", "reason", ...}`` (`View.evidence`).
+    """
+
+    #: The node's IRI, and the key of its page (``icom``, ``vocab/agreement-kinds/mou``).
+    iri: str
+    key: str
+    #: Its name in the page's language, else in the other (a `names.Label`, which says which).
+    label: str
+    #: Its names, acronyms and dated names (SKOS-XL labels with their dates), in each language.
+    labels: dict[str, list[str]]
+    acronyms: list[str]
+    dated_names: list[dict]
+    #: Its classes, each with the page of its kind.
+    kinds: list[dict]
+    #: Its descriptions and definitions, and its comments, each with its language.
+    descriptions: list[dict]
+    comments: list[dict]
+    #: The numbers of the evidence that backs the node as a whole.
+    own_refs: list[int]
+    #: Its statements, one row per property (`View.statements`).
+    statements: list[dict]
+    #: The ties it takes part in, on the page shown; how many in all; the pager, if several pages.
+    ties: list[dict]
+    ties_total: int
+    pager: paging.Pager | None
+    #: What points at it, each list cut to its first page, with a query for the whole.
+    pointing: list[dict]
+    #: For a source: the statements citing it (first page), how many, and a query for them all.
+    citations: list[dict]
+    citations_total: int
+    citations_all: str
+    #: Its owl:sameAs links (Wikidata), and the evidence numbers that back them.
+    same_as: list[dict]
+    same_as_refs: list[int]
+    #: Its evidence, numbered; the numbers of the inferred pieces.
+    evidence: list[dict]
+    inferred: set[int]
+    #: The neighbourhood diagram (`diagram.diagram`).
+    diagram: dict
+    #: Its description as data: a link per RDF format, and the JSON-LD embedded in the page.
+    formats: list[dict]
+    jsonld: dict
+
 
 class View:
     """Builds what the entity template shows, from the graph as written (not materialised)."""
@@ -253,7 +304,7 @@ class View:
                     out.append({"text": form.value, "lang": form.language, "dates": dates, "key": key})
         return sorted(out, key=lambda n: (n["key"], n["text"]))
 
-    def build(self, key: str, jsonld: dict, incoming: tuple, shown: list[dict], pager: paging.Pager | None) -> dict:
+    def build(self, key: str, jsonld: dict, incoming: tuple, shown: list[dict], pager: paging.Pager | None) -> EntityPage:
         """What the template shows, from what `incoming` found and the ties of the page shown."""
         pairs = self.out(self.node)
         evidence = self.evidence(self.node)
@@ -266,29 +317,29 @@ class View:
                      "all": query_link(POINTING_QUERY.format(p=row["iri"], o=self.iri, lang=self.lang))}
                     for row in pointing]
         statements = self.statements(pairs, evidence)
-        return {
-            "iri": self.iri, "key": key,
-            "label": self.names.label(self.iri, self.lang),
-            "labels": {l: self.names.labels.get(self.iri, {}).get(l, []) for l in DATA_LANGS},
-            "acronyms": sorted({a for l in DATA_LANGS for a in self.names.acronyms.get(self.iri, {}).get(l, [])}),
-            "dated_names": self.dated_names(pairs),
-            "kinds": [{"text": self.names.label(k, self.lang), "href": with_lang("/kinds/" + local_name(k), self.lang)}
-                      for k in self.names.kinds(self.iri)],
-            "descriptions": self.texts(pairs, HKG + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
-            "comments": self.texts(pairs, PREFIXES["rdfs"] + "comment"),
-            "own_refs": [e["n"] for e in evidence if not e["supports"]],
-            "statements": statements, "ties": ties, "ties_total": len(heads), "pager": pager,
-            "pointing": cut_rows, "citations": citations[:paging.PER_PAGE], "citations_total": len(citations),
-            "citations_all": query_link(CITATIONS_QUERY.format(o=self.iri)),
-            "same_as": sorted((self.value(o) for p, o in pairs if p == SAME_AS), key=lambda v: v["text"]),
-            "same_as_refs": [e["n"] for e in evidence if SAME_AS in e["supports"]],
-            "evidence": evidence,
-            "inferred": {e["n"] for e in evidence if e["inferred"]},
-            "diagram": diagram(self, statements, heads, pointing),
-            "formats": [{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "href": f"/data/{key}{f.suffix}"}
-                        for f in DATA_FORMATS.values()],
-            "jsonld": jsonld,
-        }
+        return EntityPage(
+            iri=self.iri, key=key,
+            label=self.names.label(self.iri, self.lang),
+            labels={l: self.names.labels.get(self.iri, {}).get(l, []) for l in DATA_LANGS},
+            acronyms=sorted({a for l in DATA_LANGS for a in self.names.acronyms.get(self.iri, {}).get(l, [])}),
+            dated_names=self.dated_names(pairs),
+            kinds=[{"text": self.names.label(k, self.lang), "href": with_lang("/kinds/" + local_name(k), self.lang)}
+                   for k in self.names.kinds(self.iri)],
+            descriptions=self.texts(pairs, HKG + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
+            comments=self.texts(pairs, PREFIXES["rdfs"] + "comment"),
+            own_refs=[e["n"] for e in evidence if not e["supports"]],
+            statements=statements, ties=ties, ties_total=len(heads), pager=pager,
+            pointing=cut_rows, citations=citations[:paging.PER_PAGE], citations_total=len(citations),
+            citations_all=query_link(CITATIONS_QUERY.format(o=self.iri)),
+            same_as=sorted((self.value(o) for p, o in pairs if p == SAME_AS), key=lambda v: v["text"]),
+            same_as_refs=[e["n"] for e in evidence if SAME_AS in e["supports"]],
+            evidence=evidence,
+            inferred={e["n"] for e in evidence if e["inferred"]},
+            diagram=diagram(self, statements, heads, pointing),
+            formats=[{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "href": f"/data/{key}{f.suffix}"}
+                     for f in DATA_FORMATS.values()],
+            jsonld=jsonld,
+        )
 
 
 POINTING_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

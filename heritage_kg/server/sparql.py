@@ -9,6 +9,7 @@ evaluation; every query runs in a worker process that is killed at the time limi
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
@@ -125,8 +126,7 @@ async def _parameters(request: Request) -> tuple[list[tuple[str, str]], Response
     return params, None
 
 
-async def endpoint(request: Request) -> Response:
-    state: State = request.app.state.hkg
+async def endpoint(state: State, request: Request) -> Response:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers={**_CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                                                   "Access-Control-Allow-Headers": "Accept, Content-Type",
@@ -201,6 +201,6 @@ async def graph_store(request: Request) -> Response:
 def routes(state: State) -> list[Route]:
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
     return [
-        Route("/sparql", endpoint, methods=methods),
+        Route("/sparql", functools.partial(endpoint, state), methods=methods),
         Route("/store", graph_store, methods=methods),
     ]
