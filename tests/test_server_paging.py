@@ -218,7 +218,7 @@ def test_start_up_works_out_the_ties_of_hubs_and_keeps_no_others(big):
 def test_a_page_being_made_does_not_hold_up_the_others(big, monkeypatch):
     import threading
 
-    from heritage_kg.server.entity import View
+    from heritage_kg.server.entitypage import View
 
     client, _ = big
     entered, release, order = threading.Event(), threading.Event(), []
@@ -248,7 +248,7 @@ def test_a_page_being_made_does_not_hold_up_the_others(big, monkeypatch):
 
 
 def test_a_page_made_before_is_sent_without_working_out_its_list_again(big, monkeypatch):
-    from heritage_kg.server.entity import View
+    from heritage_kg.server.entitypage import View
 
     client, _ = big
     calls = []
