@@ -1,0 +1,5 @@
+"""`python -m heritage_kg.cli`: the command line."""
+
+from . import main
+
+main()

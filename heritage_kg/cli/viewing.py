@@ -1,0 +1,115 @@
+"""The commands that describe the graph: stats, graph, diff and coverage."""
+
+from __future__ import annotations
+
+import click
+
+from ..formats import NETWORK_FORMATS, SUFFIXES
+from .options import chosen_format, output_option, project_of, published, store_option, with_progress
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@store_option
+@click.pass_context
+@with_progress
+def stats(ctx, fmt, store_dir):
+    """Entities per class, relationships per kind, statements per source, label coverage.
+
+    \b
+    Example:
+      heritage-kg stats --format json
+    """
+    import json
+
+    from ..stats import compute, render_table
+
+    figures = compute(published(project_of(ctx), store_dir))
+    click.echo(json.dumps(figures, indent=2) if fmt == "json" else render_table(figures), nl=fmt == "json")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(NETWORK_FORMATS), default=None,
+              help="svg (default), dot, graphml or mermaid; with -o, the file's suffix chooses when this is not given.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Draw only this kind of tie, as ontology/tiekinds.ttl names it (agreement, membership...); "
+                   "repeatable (default: every kind drawn in the network). An unknown kind lists the others.")
+@click.option("--around", help="Draw only the neighbourhood of this organisation (slug, prefixed name or IRI).")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from --around.")
+@store_option
+@output_option
+@click.pass_context
+@with_progress
+def graph(ctx, fmt, kinds, around, depth, store_dir, output):
+    """Draw the network of organisations: SVG, or DOT, GraphML and Mermaid for other tools.
+
+    Each kind of tie has its own colour and line style, and a legend names them.
+
+    \b
+    Examples:
+      heritage-kg graph -o network.svg
+      heritage-kg graph --around icom --depth 1 --kind agreement -o icom.svg
+      heritage-kg graph --format mermaid
+    """
+    from ..network import render
+    from ..output import emit
+    from ..queries import Param
+
+    project = project_of(ctx)
+    fmt = chosen_format(fmt, output, SUFFIXES["network"], "svg")
+    centre = Param("around", "iri").term(around).value if around else None
+    emit(render(published(project, store_dir), fmt, list(kinds), centre, depth), output)
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "md")), default="text", show_default=True)
+@output_option
+@click.pass_context
+@with_progress
+def diff(ctx, old, new, fmt, output):
+    """Say what changed between two versions of the data, in domain terms.
+
+    OLD and NEW are git revisions, dump files (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or folders.
+
+    \b
+    Examples:
+      heritage-kg diff HEAD~1 HEAD
+      heritage-kg diff old.nt new.nt --format md
+    """
+    from ..diff import diff as run, load_version, render
+    from ..output import emit
+
+    project = project_of(ctx)
+    # the checkout's ontology describes the kinds of tie where neither version carries the table
+    here = load_version(str(project.root / "ontology"), project.root)
+    changes = run(load_version(old, project.root), load_version(new, project.root), here)
+    emit(render(changes, fmt), output)
+
+
+@click.command()
+@output_option
+@click.pass_context
+@with_progress
+def coverage(ctx, output):
+    """Write the coverage table: per source document and line, the statements taken from it,
+    how each rests on the line and the IRIs that hold them; then the lines of the seeds no
+    statement cites, with the reason nothing was taken (docs/uncited.tsv).
+
+    \b
+    Example:
+      heritage-kg coverage -o docs/coverage.md
+    """
+    from ..build import build_store
+    from ..coverage import NOTES, render
+    from ..output import emit
+
+    project = project_of(ctx)
+    store = build_store(project, materialised=False)
+    shared = project.shared_dir()
+    if not (shared / "seeds").is_dir():
+        click.echo(f"warning: the seed documents are not at {shared}/seeds: the lines not cited are left out",
+                   err=True)
+        shared = None
+    emit(render(store, shared, project.root / NOTES), output)
