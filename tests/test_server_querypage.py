@@ -58,3 +58,18 @@ def test_page_escapes_a_hostile_query(client):
     page = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p \"</script><script>alert(1)</script>\" }"})
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text
+
+
+def test_the_query_page_speaks_french_and_keeps_the_language(client):
+    page = client.get("/query", params={"name": "founders", "organisation": "icom", "lang": "fr"})
+    assert page.status_code == 200
+    html = page.text
+    assert '<html lang="fr">' in html and "<h1>Interroger le graphe</h1>" in html and ">Lancer</button>" in html
+    # the forms, the links to the named queries and the shared link stay in French; the switch
+    # keeps the query and its parameters
+    assert '<input type="hidden" name="lang" value="fr">' in html
+    assert 'href="/query?name=partners&amp;lang=fr"' in html
+    assert 'href="/query?name=founders&amp;organisation=icom&amp;lang=fr">Lien vers cette requête</a>' in html
+    assert 'href="/query?name=founders&amp;organisation=icom" hreflang="en" lang="en">English</a>' in html
+    # "lang" is the page's, not a parameter of the query
+    assert 'class="qp-error"' in html and 'role="alert" hidden' in html

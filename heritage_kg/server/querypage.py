@@ -24,12 +24,12 @@ from starlette.routing import Route
 from ..errors import HeritageKGError, UsageError
 from ..queries import NamedQuery, catalogue, query_form
 from ..terms import PREFIXES
-from .site import render
+from .site import render, switch_url, with_lang
 from .state import State
-from .words import DEFAULT
+from .words import DEFAULT, lang_of
 
 #: Query-string keys of /query that are not parameters of the named query.
-RESERVED = ("name", "query")
+RESERVED = ("name", "query", "lang")
 #: Download links offered for each form of query: (label, value of /sparql's `format`).
 DOWNLOADS = {
     "SELECT": (("CSV", "csv"), ("JSON", "json")),
@@ -114,11 +114,11 @@ def download_links(text: str, form: str, name: str | None = None) -> list[dict]:
             for label, fmt in DOWNLOADS.get(form, DOWNLOADS["SELECT"])]
 
 
-def share_link(name: str | None, given: dict[str, str], text: str | None) -> str:
-    """The URL that reopens the page on this query and runs it."""
+def share_link(name: str | None, given: dict[str, str], text: str | None, lang: str = DEFAULT) -> str:
+    """The URL that reopens the page on this query and runs it, in the page's language."""
     if name:
-        return "/query?" + urlencode({"name": name, **given})
-    return "/query?" + urlencode({"query": text or ""})
+        return with_lang("/query?" + urlencode({"name": name, **given}), lang)
+    return with_lang("/query?" + urlencode({"query": text or ""}), lang)
 
 
 class QueryPage:
@@ -178,6 +178,7 @@ class QueryPage:
 
     def html(self, request: Request) -> HTMLResponse:
         params = request.query_params
+        lang = lang_of(request)
         status, error = 200, None
         chosen: NamedQuery | None = None
         given: dict[str, str] = {}
@@ -211,12 +212,12 @@ class QueryPage:
             "run": text is not None,
         }
         context = {
-            "queries": [self._entry(q, given if q is chosen else {}) for q in self.queries().values()],
+            "queries": [self._entry(q, given if q is chosen else {}, lang) for q in self.queries().values()],
             "chosen": chosen.name if chosen is not None else None,
             "text": text,
             "error": error,
             "downloads": download_links(text, form, initial["name"]) if text is not None else [],
-            "share": share_link(initial["name"], given, text) if text is not None else None,
+            "share": share_link(initial["name"], given, text, lang) if text is not None else None,
             "data": {
                 "endpoint": "/sparql",
                 "api": "/api/queries",
@@ -226,12 +227,12 @@ class QueryPage:
                 "downloads": {kind: [list(d) for d in pairs] for kind, pairs in DOWNLOADS.items()},
             },
         }
-        # the query page is in English only: its words are not in the catalogues yet
-        body = render("query.html", DEFAULT, **context)
+        # (the named queries' titles and descriptions are written in English, in their headers)
+        body = render("query.html", lang, switch=switch_url(request, lang, keep=tuple(k for k in params.keys() if k != "lang")), **context)
         return HTMLResponse(body, status_code=status)
 
     @staticmethod
-    def _entry(query: NamedQuery, given: dict[str, str]) -> dict:
+    def _entry(query: NamedQuery, given: dict[str, str], lang: str = DEFAULT) -> dict:
         """A named query as the template shows it: its form fields filled with the given values or defaults."""
         entry = describe(query)
         fields = []
@@ -248,5 +249,5 @@ class QueryPage:
                 value = str(default)
             fields.append({**listed, "input": kind, "attrs": attrs, "value": value, "required": param.required})
         entry["fields"] = fields
-        entry["href"] = "/query?" + urlencode({"name": query.name})
+        entry["href"] = with_lang("/query?" + urlencode({"name": query.name}), lang)
         return entry
