@@ -17,7 +17,7 @@ from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
 from ..stats import compute
 from .negotiation import choose, not_modified
-from .site import render, switch_url
+from .site import CACHE_CONTROL, render, switch_url
 from .state import State
 from .words import lang_of
 
@@ -43,8 +43,10 @@ def _dump(state: State, fmt: str) -> tuple[bytes, str]:
 
 def _cacheable(request: Request, body: bytes | Path, etag: str, media: str, extra: dict | None = None) -> Response:
     """``body``, or the file at that path (sent with ranges, for resumed downloads), with
-    caching headers, or 304 when the client holds it already."""
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*", **(extra or {})}
+    caching headers, or 304 when the client holds it already. The ETag is the bytes' own hash
+    (not the data version that `site.cacheable` uses), so that a resumed download of a kept file
+    is checked against the very bytes it continues."""
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Access-Control-Allow-Origin": "*", **(extra or {})}
     if not_modified(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     if isinstance(body, Path):

@@ -77,15 +77,6 @@ class _Problem(Exception):
         self.message = message
 
 
-def routes(state: State) -> list[Route]:
-    page = QueryPage(state)
-    return [
-        Route("/query", page.html, methods=["GET", "HEAD"], name="query-page"),
-        Route("/api/queries", page.api_list, methods=["GET", "HEAD"], name="api-queries"),
-        Route("/api/queries/{name}", page.api_bind, methods=["GET", "HEAD"], name="api-query"),
-    ]
-
-
 def _plain(value: object) -> object:
     """A YAML default as JSON can carry it: dates become ISO text."""
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -121,133 +112,135 @@ def share_link(name: str | None, given: dict[str, str], text: str | None, lang: 
     return with_lang("/query?" + urlencode({"query": text or ""}), lang)
 
 
-class QueryPage:
-    def __init__(self, state: State):
-        self.state = state
-        # Read once, when the app is made: a broken query file stops the server from starting.
-        self._queries = catalogue(state.project.query_files())
+def routes(state: State) -> list[Route]:
+    """The query page and its JSON API, each handler closing over the named queries, read once
+    when the app is made: a broken query file stops the server from starting."""
+    queries = catalogue(state.project.query_files())
 
-    # -- the named queries -------------------------------------------------------------------
+    def page(request: Request) -> HTMLResponse:
+        return _page(state, queries, request)
 
-    def queries(self) -> dict[str, NamedQuery]:
-        return self._queries
+    async def api_list(request: Request) -> JSONResponse:
+        return JSONResponse([describe(q) for q in queries.values()])
 
-    def named(self, name: str) -> NamedQuery:
-        query = self.queries().get(name)
-        if query is None:
-            listed = ", ".join(sorted(self.queries())) or "none"
-            raise _Problem(404, f"unknown query {name!r} (queries: {listed})")
-        return query
-
-    @staticmethod
-    def given(query: NamedQuery, request: Request, skip: tuple[str, ...] = ()) -> dict[str, str]:
-        """The parameters given in the query string, each at most once."""
-        given: dict[str, str] = {}
-        for key, value in request.query_params.multi_items():
-            if key in skip:
-                continue
-            if key in given:
-                raise _Problem(400, f"query {query.name!r}: parameter {key!r} given more than once")
-            given[key] = value
-        return given
-
-    @staticmethod
-    def bind(query: NamedQuery, given: dict[str, str]) -> str:
-        """The query text with the parameters bound as typed RDF terms."""
+    async def api_bind(request: Request) -> JSONResponse:
         try:
-            return without_header(query.bind(given))
-        except UsageError as error:
-            raise _Problem(400, str(error)) from None
-        except HeritageKGError as error:
-            raise _Problem(500, str(error)) from None
-
-    # -- JSON --------------------------------------------------------------------------------
-
-    async def api_list(self, request: Request) -> JSONResponse:
-        return JSONResponse([describe(q) for q in self.queries().values()])
-
-    async def api_bind(self, request: Request) -> JSONResponse:
-        try:
-            query = self.named(request.path_params["name"])
-            text = self.bind(query, self.given(query, request))
+            query = _named(queries, request.path_params["name"])
+            text = _bind(query, _given(query, request))
         except _Problem as problem:
             return JSONResponse({"error": problem.message}, status_code=problem.status)
         return JSONResponse({"query": text})
 
-    # -- HTML --------------------------------------------------------------------------------
+    return [
+        Route("/query", page, methods=["GET", "HEAD"], name="query-page"),
+        Route("/api/queries", api_list, methods=["GET", "HEAD"], name="api-queries"),
+        Route("/api/queries/{name}", api_bind, methods=["GET", "HEAD"], name="api-query"),
+    ]
 
-    def html(self, request: Request) -> HTMLResponse:
-        params = request.query_params
-        lang = lang_of(request)
-        status, error = 200, None
-        chosen: NamedQuery | None = None
-        given: dict[str, str] = {}
-        text: str | None = None
-        try:
-            for key in RESERVED:
-                if len(params.getlist(key)) > 1:
-                    raise _Problem(400, f"{key!r} given more than once")
-            if "name" in params and "query" in params:
-                raise _Problem(400, "give either 'name' (a named query) or 'query' (SPARQL text), not both")
-            if "name" in params:
-                chosen = self.named(params["name"])
-                given = self.given(chosen, request, skip=RESERVED)
-                text = self.bind(chosen, given)
-            elif "query" in params:
-                text = params["query"]
-                if not text.strip():
-                    raise _Problem(400, "the query is empty")
-                if len(text) > self.state.settings.max_query:
-                    raise _Problem(400, f"the query is longer than {self.state.settings.max_query} characters")
-        except _Problem as problem:
-            status, error, text = problem.status, problem.message, None
-            if problem.status == 404:
-                chosen = None
 
-        form = chosen.form if chosen is not None else query_form(text) if text is not None else "SELECT"
-        initial = {
-            "name": chosen.name if chosen is not None else None,
-            "params": given,
-            "query": text,
-            "run": text is not None,
-        }
-        context = {
-            "queries": [self._entry(q, given if q is chosen else {}, lang) for q in self.queries().values()],
-            "chosen": chosen.name if chosen is not None else None,
-            "text": text,
-            "error": error,
-            "downloads": download_links(text, form, initial["name"]) if text is not None else [],
-            "share": share_link(initial["name"], given, text, lang) if text is not None else None,
-            "data": {
-                "endpoint": "/sparql",
-                "api": "/api/queries",
-                "starter": STARTER,
-                "prefixes": PREFIXES,
-                "initial": initial,
-                "downloads": {kind: [list(d) for d in pairs] for kind, pairs in DOWNLOADS.items()},
-            },
-        }
-        # (the named queries' titles and descriptions are written in English, in their headers)
-        body = render("query.html", lang, switch=switch_url(request, lang, keep=tuple(k for k in params.keys() if k != "lang")), **context)
-        return HTMLResponse(body, status_code=status)
+def _named(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
+    query = queries.get(name)
+    if query is None:
+        listed = ", ".join(sorted(queries)) or "none"
+        raise _Problem(404, f"unknown query {name!r} (queries: {listed})")
+    return query
 
-    @staticmethod
-    def _entry(query: NamedQuery, given: dict[str, str], lang: str = DEFAULT) -> dict:
-        """A named query as the template shows it: its form fields filled with the given values or defaults."""
-        entry = describe(query)
-        fields = []
-        for param, listed in zip(query.params, entry["params"]):
-            kind, attrs = INPUTS.get(param.type, INPUTS["string"])
-            default = listed["default"]
-            if param.name in given:
-                value = given[param.name]
-            elif default is None:
-                value = ""
-            elif isinstance(default, bool):
-                value = "true" if default else "false"
-            else:
-                value = str(default)
-            fields.append({**listed, "input": kind, "attrs": attrs, "value": value, "required": param.required})
-        entry["fields"] = fields
-        entry["href"] = with_lang("/query?" + urlencode({"name": query.name}), lang)
-        return entry
+
+def _given(query: NamedQuery, request: Request, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """The parameters given in the query string, each at most once."""
+    given: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in skip:
+            continue
+        if key in given:
+            raise _Problem(400, f"query {query.name!r}: parameter {key!r} given more than once")
+        given[key] = value
+    return given
+
+
+def _bind(query: NamedQuery, given: dict[str, str]) -> str:
+    """The query text with the parameters bound as typed RDF terms."""
+    try:
+        return without_header(query.bind(given))
+    except UsageError as error:
+        raise _Problem(400, str(error)) from None
+    except HeritageKGError as error:
+        raise _Problem(500, str(error)) from None
+
+
+def _page(state: State, queries: dict[str, NamedQuery], request: Request) -> HTMLResponse:
+    """The query page: the named queries, the one chosen with its form filled, the editor."""
+    params = request.query_params
+    lang = lang_of(request)
+    status, error = 200, None
+    chosen: NamedQuery | None = None
+    given: dict[str, str] = {}
+    text: str | None = None
+    try:
+        for key in RESERVED:
+            if len(params.getlist(key)) > 1:
+                raise _Problem(400, f"{key!r} given more than once")
+        if "name" in params and "query" in params:
+            raise _Problem(400, "give either 'name' (a named query) or 'query' (SPARQL text), not both")
+        if "name" in params:
+            chosen = _named(queries, params["name"])
+            given = _given(chosen, request, skip=RESERVED)
+            text = _bind(chosen, given)
+        elif "query" in params:
+            text = params["query"]
+            if not text.strip():
+                raise _Problem(400, "the query is empty")
+            if len(text) > state.settings.max_query:
+                raise _Problem(400, f"the query is longer than {state.settings.max_query} characters")
+    except _Problem as problem:
+        status, error, text = problem.status, problem.message, None
+        if problem.status == 404:
+            chosen = None
+
+    form = chosen.form if chosen is not None else query_form(text) if text is not None else "SELECT"
+    initial = {
+        "name": chosen.name if chosen is not None else None,
+        "params": given,
+        "query": text,
+        "run": text is not None,
+    }
+    context = {
+        "queries": [_entry(q, given if q is chosen else {}, lang) for q in queries.values()],
+        "chosen": chosen.name if chosen is not None else None,
+        "text": text,
+        "error": error,
+        "downloads": download_links(text, form, initial["name"]) if text is not None else [],
+        "share": share_link(initial["name"], given, text, lang) if text is not None else None,
+        "data": {
+            "endpoint": "/sparql",
+            "api": "/api/queries",
+            "starter": STARTER,
+            "prefixes": PREFIXES,
+            "initial": initial,
+            "downloads": {kind: [list(d) for d in pairs] for kind, pairs in DOWNLOADS.items()},
+        },
+    }
+    # (the named queries' titles and descriptions are written in English, in their headers)
+    body = render("query.html", lang, switch=switch_url(request, lang, keep=tuple(k for k in params.keys() if k != "lang")), **context)
+    return HTMLResponse(body, status_code=status)
+
+
+def _entry(query: NamedQuery, given: dict[str, str], lang: str = DEFAULT) -> dict:
+    """A named query as the template shows it: its form fields filled with the given values or defaults."""
+    entry = describe(query)
+    fields = []
+    for param, listed in zip(query.params, entry["params"]):
+        kind, attrs = INPUTS.get(param.type, INPUTS["string"])
+        default = listed["default"]
+        if param.name in given:
+            value = given[param.name]
+        elif default is None:
+            value = ""
+        elif isinstance(default, bool):
+            value = "true" if default else "false"
+        else:
+            value = str(default)
+        fields.append({**listed, "input": kind, "attrs": attrs, "value": value, "required": param.required})
+    entry["fields"] = fields
+    entry["href"] = with_lang("/query?" + urlencode({"name": query.name}), lang)
+    return entry
