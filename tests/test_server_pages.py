@@ -449,3 +449,14 @@ def test_hostile_search_results_are_plain_json(hostile):
     response = get(hostile, "/api/search?q=alert")
     assert response.headers["content-type"] == "application/json"
     assert "<script>alert(1)</script>" in [r["label"] for r in response.json()]
+
+
+@pytest.mark.parametrize("lang, heading, words", [("en", "404 — Not found", "There is no page at /no/such/route"),
+                                                  ("fr", "404 — Introuvable", "Il n&#39;y a pas de page à l&#39;adresse /no/such/route")])
+def test_a_route_nothing_answers_is_a_page_with_the_search_box(client, lang, heading, words):
+    page = get(client, f"/no/such/route?lang={lang}", "text/html")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert f"<h1>{heading}</h1>" in page.text and words in page.text
+    assert '<form class="search" action="/search"' in page.text and f'<html lang="{lang}">' in page.text
+    plain = get(client, "/no/such/route", "text/plain")
+    assert plain.status_code == 404 and plain.text == "There is no page at /no/such/route.\n"

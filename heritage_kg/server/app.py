@@ -11,6 +11,8 @@ import gc
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -20,8 +22,9 @@ from ..store import Opened
 from . import downloads, entity, ontologydoc, pages, querypage, search, sparql
 from .names import names
 from .security import BodySizeLimit, SecurityHeaders
-from .site import authored_graph
+from .site import authored_graph, problem
 from .state import STATIC, Settings, State
+from .words import TEXT, lang_of
 
 
 def create_app(project: Project, settings: Settings | None = None, opened: Opened | None = None) -> Starlette:
@@ -61,6 +64,7 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
 
     app = Starlette(
         routes=routes,
+        exception_handlers={404: _not_found},
         middleware=[Middleware(SecurityHeaders), Middleware(BodySizeLimit, limit=settings.max_body)],
         lifespan=lifespan,
     )
@@ -74,3 +78,9 @@ def _warm(state: State) -> None:
     counts; then the ties of the hubs."""
     names(state), authored_graph(state), search.index(state), state.data_version, state.triples
     entity.warm_hubs(state)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """A path no route answers: a page with the search box for a browser, one line for others."""
+    lang = lang_of(request)
+    return problem(request, 404, TEXT[lang]["no_page"].format(path=request.url.path))
