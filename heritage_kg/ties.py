@@ -14,8 +14,6 @@ import pyoxigraph as ox
 from .errors import DataError
 
 _QUERY = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?kind ?key ?colour ?line ?directed ?network ?property ?direct ?first ?second WHERE {
   ?kind hkg:tieKey ?key ; hkg:drawColour ?colour ; hkg:drawLine ?line ; hkg:drawDirected ?directed ;
@@ -31,6 +29,7 @@ SELECT ?kind ?p ?o WHERE {
   ?kind hkg:tieKey ?key .
   { ?kind hkg:tieDateProperty ?o BIND("date" AS ?p) } UNION { ?kind rdfs:label ?o BIND("label" AS ?p) }
 }"""
+_KEYED = "SELECT DISTINCT ?kind WHERE { ?kind <https://w3id.org/heritage-kg/ontology#tieKey> ?key }"
 LINES = ("solid", "bold", "dashed", "dotted")
 
 
@@ -106,7 +105,8 @@ def read(store: ox.Store) -> TieKinds:
     """The table from a store holding the ontology (the published graph, or the ontology alone).
 
     Raises:
-        DataError: a kind whose line style is not one of `LINES`, or two kinds with one key.
+        DataError: a kind whose line style is not one of `LINES`, two kinds with one key, or a
+            kind without one of the drawing annotations (which would leave it out unseen).
     """
     kinds: dict[str, dict] = {}
     for kind, key, colour, line, directed, network, prop, direct, first, second in store.query(_QUERY):
@@ -126,6 +126,10 @@ def read(store: ox.Store) -> TieKinds:
             kinds[kind.value]["dates"].append(value.value)
         elif isinstance(value, ox.Literal) and value.language:
             kinds[kind.value]["words"].setdefault(value.language, value.value)
+    for (subject,) in store.query(_KEYED):
+        if subject.value not in kinds:
+            raise DataError(f"{subject.value}: a kind of tie (hkg:tieKey) needs hkg:drawColour, hkg:drawLine, "
+                            "hkg:drawDirected and hkg:drawnInNetwork")
     made = []
     for found in kinds.values():
         found["dates"] = tuple(sorted(found["dates"]))

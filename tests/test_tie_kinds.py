@@ -104,3 +104,15 @@ def test_a_new_kind_is_shown_on_the_pages(roots, lang, word, role):
     assert 'stroke="#0a7f6f" stroke-width="2" stroke-dasharray="2 3"' in page
     assert f'stroke-dasharray="2 3"/></svg>{word}</span>' in page
     assert "Guest House" in tie and f">{role}</a>" in tie
+
+
+def test_a_kind_without_its_drawing_is_named_not_left_out(roots, tmp_path):
+    root = tmp_path / "broken"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(roots["before"] / folder, root / folder)
+    with open(root / "ontology" / "tiekinds.ttl", "a", encoding="utf-8") as handle:
+        handle.write('\nhkg:Hosting hkg:tieKey "hosting" ; hkg:firstSide hkg:party .\n')
+    result = CliRunner().invoke(cli, ["--root", str(root), "graph", "--format", "dot"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == ("Error: https://w3id.org/heritage-kg/ontology#Hosting: a kind of tie (hkg:tieKey) "
+                                     "needs hkg:drawColour, hkg:drawLine, hkg:drawDirected and hkg:drawnInNetwork")

@@ -21,8 +21,10 @@ from .words import TEXT
 
 HKG = ONTOLOGY_NS
 
-#: The dates of a tie, shown after its kind and its sides.
-DATES = tuple(HKG + p for p in ("date", "startDate", "temporalQualifier", "minimumDuration", "startEvent", "endDate"))
+#: The order in which a tie's dates are shown, after its kind and its sides: when, from when, how
+#: the start is qualified, for how long, since what, until when. Which properties are dates is
+#: the table of tie kinds' (hkg:tieDateProperty); one this list lacks comes after them.
+DATE_ORDER = tuple(HKG + p for p in ("date", "startDate", "temporalQualifier", "minimumDuration", "startEvent", "endDate"))
 #: Shown in the page's head rather than in the table of statements.
 XL_ALT_LABEL, XL_FORM = ("http://www.w3.org/2008/05/skos-xl#" + p for p in ("altLabel", "literalForm"))
 HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", HKG + "acronym", XL_ALT_LABEL,
@@ -183,7 +185,8 @@ class View:
 
     def statements(self, pairs, numbered: list[dict]) -> list[dict]:
         ties = self.names.ties
-        rank = {p: i for i, p in enumerate(ties.kind_properties + ties.sides + DATES)}
+        dates = sorted(ties.dates, key=lambda d: (DATE_ORDER.index(d) if d in DATE_ORDER else len(DATE_ORDER), d))
+        rank = {p: i for i, p in enumerate(ties.kind_properties + ties.sides + tuple(dates))}
         rows: dict[str, list] = {}
         for p, o in pairs:
             if p not in HEAD:
