@@ -31,6 +31,10 @@ SELECT ?kind ?p ?o WHERE {
 }"""
 _KEYED = "SELECT DISTINCT ?kind WHERE { ?kind <https://w3id.org/heritage-kg/ontology#tieKey> ?key }"
 LINES = ("solid", "bold", "dashed", "dotted")
+#: The fields of `TieKind` that one annotation each gives, and that annotation.
+_ANNOTATIONS = {"key": "hkg:tieKey", "colour": "hkg:drawColour", "line": "hkg:drawLine",
+                "directed": "hkg:drawDirected", "in_network": "hkg:drawnInNetwork",
+                "kind_property": "hkg:tieKindProperty", "sides": "hkg:firstSide and hkg:secondSide"}
 
 
 @dataclass(frozen=True)
@@ -77,21 +81,15 @@ class TieKind:
 
 
 class TieKinds:
-    """Every kind of tie the ontology describes, sorted by key, with lookups by key and class."""
+    """Every kind of tie the ontology describes, sorted by key, with the sides, kind properties
+    and dates of them all."""
 
     def __init__(self, kinds: list[TieKind]):
         self.kinds = sorted(kinds, key=lambda k: k.key)
         self.by_key = {k.key: k for k in self.kinds}
-        self.by_iri = {k.iri: k for k in self.kinds}
         self.sides = tuple(dict.fromkeys(s for k in self.kinds for s in k.sides))
         self.kind_properties = tuple(dict.fromkeys(k.kind_property for k in self.kinds if k.kind_property))
         self.dates = tuple(dict.fromkeys(d for k in self.kinds for d in k.dates))
-
-    def __iter__(self):
-        return iter(self.kinds)
-
-    def keys(self) -> list[str]:
-        return [k.key for k in self.kinds]
 
     def network(self) -> list[TieKind]:
         return [k for k in self.kinds if k.in_network]
@@ -105,20 +103,26 @@ def read(store: ox.Store) -> TieKinds:
     """The table from a store holding the ontology (the published graph, or the ontology alone).
 
     Raises:
-        DataError: a kind whose line style is not one of `LINES`, two kinds with one key, or a
-            kind without one of the drawing annotations (which would leave it out unseen).
+        DataError: a kind whose line style is not one of `LINES`, two kinds with one key, a kind
+            with two values of one annotation, or a kind without one of the drawing annotations
+            (which would leave it out unseen).
     """
     kinds: dict[str, dict] = {}
+    owners: dict[str, str] = {}  # tie key -> the kind that has it
     for kind, key, colour, line, directed, network, prop, direct, first, second in store.query(_QUERY):
         if line.value not in LINES:
             raise DataError(f"{kind.value}: hkg:drawLine {line.value!r} is not one of {', '.join(LINES)}")
-        if any(k["key"] == key.value and i != kind.value for i, k in kinds.items()):
+        if owners.setdefault(key.value, kind.value) != kind.value:
             raise DataError(f"{kind.value}: hkg:tieKey {key.value!r} is used by another kind of tie too")
-        kinds[kind.value] = {"key": key.value, "iri": kind.value, "colour": colour.value, "line": line.value,
-                             "directed": directed.value == "true", "in_network": network.value == "true",
-                             "direct": direct.value == "true", "kind_property": prop.value if prop else None,
-                             "sides": tuple(side.value for side in (first, second) if side is not None),
-                             "dates": [], "words": {}}
+        found = {"key": key.value, "iri": kind.value, "colour": colour.value, "line": line.value,
+                 "directed": directed.value == "true", "in_network": network.value == "true",
+                 "direct": direct.value == "true", "kind_property": prop.value if prop else None,
+                 "sides": tuple(side.value for side in (first, second) if side is not None),
+                 "dates": [], "words": {}}
+        # a second row for one kind: one of its annotations has two values, and either could win
+        if kinds.setdefault(kind.value, found) != found:
+            twice = next(_ANNOTATIONS[field] for field in _ANNOTATIONS if kinds[kind.value][field] != found[field])
+            raise DataError(f"{kind.value}: a kind of tie has one {twice}, and this one has more")
     for kind, what, value in store.query(_OTHERS):
         if kind.value not in kinds:
             continue

@@ -69,7 +69,7 @@ def test_the_table_holds_every_kind_with_its_sides(roots):
     hosting = table.by_key["hosting"]
     assert hosting.sides == ("https://w3id.org/heritage-kg/ontology#host", "https://w3id.org/heritage-kg/ontology#guest")
     assert hosting.word("fr") == "accueil" and hosting.in_network and hosting.line == "dotted"
-    assert set(table.keys()) >= {"agreement", "membership", "founding", "advice", "recognition", "mandate",
+    assert set(table.by_key) >= {"agreement", "membership", "founding", "advice", "recognition", "mandate",
                                  "post", "signature", "observation", "unit"}
 
 
@@ -116,3 +116,21 @@ def test_a_kind_without_its_drawing_is_named_not_left_out(roots, tmp_path):
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.strip() == ("Error: https://w3id.org/heritage-kg/ontology#Hosting: a kind of tie (hkg:tieKey) "
                                      "needs hkg:drawColour, hkg:drawLine, hkg:drawDirected and hkg:drawnInNetwork")
+
+
+@pytest.mark.parametrize("block, error", [
+    ('hkg:Agreement hkg:drawLine "wavy" .', 'hkg:drawLine \'wavy\' is not one of solid, bold, dashed, dotted'),
+    ('hkg:Hosting hkg:tieKey "agreement" ; hkg:drawColour "#000000" ; hkg:drawLine "solid" ; '
+     'hkg:drawDirected true ; hkg:drawnInNetwork true .', "hkg:tieKey 'agreement' is used by another kind of tie too"),
+    ('hkg:unitOf hkg:drawColour "#000000" .', "a kind of tie has one hkg:drawColour, and this one has more"),
+])
+def test_a_table_that_cannot_be_drawn_is_one_line_naming_the_kind(roots, tmp_path, block, error):
+    root = tmp_path / "broken"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(roots["before"] / folder, root / folder)
+    with open(root / "ontology" / "tiekinds.ttl", "a", encoding="utf-8") as handle:
+        handle.write("\n" + block + "\n")
+    result = CliRunner().invoke(cli, ["--root", str(root), "graph", "--format", "dot"])
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: https://w3id.org/heritage-kg/ontology#") and error in lines[0]
