@@ -458,5 +458,7 @@ def test_a_route_nothing_answers_is_a_page_with_the_search_box(client, lang, hea
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert f"<h1>{heading}</h1>" in page.text and words in page.text
     assert '<form class="search" action="/search"' in page.text and f'<html lang="{lang}">' in page.text
+    other = "fr" if lang == "en" else "en"
+    assert f'class="lang-switch" href="/no/such/route{"?lang=fr" if other == "fr" else ""}" hreflang="{other}"' in page.text
     plain = get(client, "/no/such/route", "text/plain")
     assert plain.status_code == 404 and plain.text == "There is no page at /no/such/route.\n"

@@ -115,6 +115,6 @@ def problem(request: Request, status: int, message: str, headers: dict[str, str]
     """An error as a small HTML page for browsers, or as one line of text for other clients."""
     if wants_html(request):
         lang = lang_of(request)
-        body = render("error.html", lang, status=status, message=message)
+        body = render("error.html", lang, status=status, message=message, switch=switch_url(request, lang))
         return HTMLResponse(body, status_code=status, headers=headers)
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
