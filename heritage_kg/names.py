@@ -1,5 +1,6 @@
 """The names index: the labels, acronyms and kinds of every IRI of the published graph, in each
-language the data has, built once per process; and the classes pages sort things by."""
+language the data has, built once per process; and the classes pages sort things by. The pages,
+the sentences and `describe` read names from it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ..project import LANGUAGES, ONTOLOGY_NS
-from ..terms import PREFIXES
-from ..ties import read as read_tie_kinds
-from .state import State
+from .project import LANGUAGES, ONTOLOGY_NS
+from .terms import PREFIXES
+from .ties import read as read_tie_kinds
 
 #: The languages the graph's names and texts are written in (the interface may have more).
 DATA_LANGS = LANGUAGES
@@ -94,8 +94,11 @@ class Names:
             for values in bucket.values():
                 values.sort()
         for bucket in self.acronyms.values():
+            # which acronyms both languages write, found before sorting: a list being sorted
+            # looks empty to the sort's own key
+            both = {a for values in bucket.values() for a in values if _in_both(bucket, a)}
             for values in bucket.values():
-                values.sort(key=lambda acronym: (not _in_both(bucket, acronym), acronym))
+                values.sort(key=lambda acronym: (acronym not in both, acronym))
         self._ancestors: dict[str, set[str]] = {}
         self._property_ancestors: dict[str, set[str]] = {}
         self.ties = read_tie_kinds(store)
@@ -124,8 +127,14 @@ class Names:
                     return Label(by_lang[key][0], key)
         return None
 
-    def short_label(self, iri: str, lang: str = "en") -> str:
-        return self.acronym(iri, lang) or self.label(iri, lang)
+    def short_label(self, iri: str, lang: str = "en") -> Label:
+        """The name to write where space or flow is short: the acronym of a long name ("ICOM"),
+        but a name of one or two words as it is ("Blue Shield", not "BSI"), and the acronym
+        where the name is only in another language."""
+        label, acronym = self.label(iri, lang), self.acronym(iri, lang)
+        if acronym is not None and (len(label.split()) > 2 or label.lang != lang):
+            return acronym
+        return label
 
     def ancestors(self, cls: str) -> set[str]:
         """Every super-class of ``cls``, however far up."""
@@ -187,6 +196,3 @@ def local_name(iri: str) -> str:
                 return tail
     return iri
 
-
-def names(state: State) -> Names:
-    return state.cached("pages:names", lambda: Names(state.store))

@@ -1,4 +1,4 @@
-"""The words of the interface: one catalogue per language, ``words/LANG.toml``.
+"""The words of the interface: one catalogue per language, ``languages/LANG.toml``.
 
 English (``en.toml``) is the default language and holds every key; another catalogue that lacks
 a word shows the English one. A new interface language is one new file in that folder, named by
@@ -12,37 +12,48 @@ import os
 import tomllib
 from pathlib import Path
 
-from ..errors import DataError
+from .errors import DataError
 
 DEFAULT = "en"
 
 
-def load(folder: Path) -> dict[str, dict[str, str]]:
-    """Every catalogue in ``folder``, by language code, each completed from the English one.
+def read(folder: Path) -> dict[str, dict]:
+    """Every catalogue in ``folder``, by language code, as written.
 
     Raises:
         DataError: a catalogue that is not valid TOML, or no English catalogue.
     """
-    catalogues: dict[str, dict[str, str]] = {}
+    catalogues: dict[str, dict] = {}
     for path in sorted(folder.glob("*.toml")):
         try:
             with open(path, "rb") as handle:
-                catalogues[path.stem] = {k: str(v) for k, v in tomllib.load(handle).items()}
+                catalogues[path.stem] = tomllib.load(handle)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise DataError(f"{path}: {error}") from None
     if DEFAULT not in catalogues:
         raise DataError(f"{folder}: no {DEFAULT}.toml, the catalogue every other one falls back to")
-    english = catalogues[DEFAULT]
-    return {lang: {**english, **words} for lang, words in catalogues.items()}
+    return catalogues
 
 
+def load(folder: Path) -> dict[str, dict[str, str]]:
+    """The words of every catalogue in ``folder``, by language code, each completed from the
+    English one (its tables, such as ``[sentences]``, left out)."""
+    words = {lang: {k: str(v) for k, v in catalogue.items() if not isinstance(v, dict)}
+             for lang, catalogue in read(folder).items()}
+    return {lang: {**words[DEFAULT], **mine} for lang, mine in words.items()}
+
+
+_FOLDER = Path(os.environ.get("HERITAGE_KG_WORDS") or Path(__file__).with_name("languages"))
+_CATALOGUES = read(_FOLDER)
 #: The words of each language, by key.
-TEXT = load(Path(os.environ.get("HERITAGE_KG_WORDS") or Path(__file__).with_name("words")))
+TEXT = load(_FOLDER)
+#: How each language writes sentences (its ``[sentences]`` table: dates, lists, articles), not
+#: completed from English: a language without one writes names bare and dates as its locale does.
+GRAMMAR: dict[str, dict] = {lang: catalogue.get("sentences", {}) for lang, catalogue in _CATALOGUES.items()}
+#: The headings of the groups an entity's ties are listed in, by group key, in English's order;
+#: each language's completed from English's.
+GROUPS: dict[str, dict[str, str]] = {lang: {**_CATALOGUES[DEFAULT].get("groups", {}), **catalogue.get("groups", {})}
+                                     for lang, catalogue in _CATALOGUES.items()}
 #: The interface languages: the default first, then the others by code.
 LANGS = (DEFAULT, *sorted(lang for lang in TEXT if lang != DEFAULT))
 
-
-def lang_of(request) -> str:
-    """The language a request asks for with ``?lang=``, else the default."""
-    value = request.query_params.get("lang", DEFAULT)
-    return value if value in TEXT else DEFAULT

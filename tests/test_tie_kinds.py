@@ -4,6 +4,8 @@ query with no other change."""
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 
 import pytest
@@ -34,7 +36,10 @@ hkg:Hosting hkg:tieKey "hosting" ;
     hkg:drawColour "#0a7f6f" ;
     hkg:drawLine "dotted" ;
     hkg:drawDirected true ;
-    hkg:drawnInNetwork true .
+    hkg:drawnInNetwork true ;
+    hkg:pageGroup "unit" ;
+    hkg:sentenceTemplate "{host} {hosts|hosted|has hosted|hosted} {guest}{when}."@en,
+        "{host} {accueille|a accueilli|accueille|accueillait} {guest}{when}."@fr .
 """
 #: One tie of it, to an organisation that has no other tie, so only the new kind reaches it.
 TIE = """@prefix hkg: <https://w3id.org/heritage-kg/ontology#> .
@@ -95,14 +100,21 @@ def test_a_new_kind_is_said_by_diff(roots):
     assert texts == ["hosting International Council of Museums / Guest House added"]
 
 
-@pytest.mark.parametrize("lang, word, role", [("en", "hosting", "host"), ("fr", "accueil", "hôte")])
-def test_a_new_kind_is_shown_on_the_pages(roots, lang, word, role):
+@pytest.mark.parametrize("lang, word, role, sentence", [
+    ("en", "hosting", "host", "ICOM hosted Guest House in 2001."),
+    ("fr", "accueil", "hôte", "L'ICOM a accueilli Maison d'accueil en 2001."),
+])
+def test_a_new_kind_is_shown_on_the_pages(roots, lang, word, role, sentence):
     with TestClient(create_app(Project(roots["after"]))) as client:
         page = client.get(f"/page/icom?lang={lang}").text
         tie = client.get(f"/page/hosting-icom-guest-house?lang={lang}").text
-    assert '<tr class="tie-hosting">' in page
-    assert 'stroke="#0a7f6f" stroke-width="2" stroke-dasharray="2 3"' in page
-    assert f'stroke-dasharray="2 3"/></svg>{word}</span>' in page
+        guest = client.get(f"/page/guest-house?lang={lang}").text
+    said = re.search(r'<li class="tie-hosting"><p class="sentence">(.*?)</p>', page, re.S)
+    assert said and html.unescape(re.sub(r"<[^>]+>", "", said.group(1))).split(" " + ("details" if lang == "en" else "détails"))[0].strip() == sentence
+    assert said.group(1).count('href="/page/guest-house') == 1
+    # the guest's diagram draws the tie in the kind's colour and dashes, and names it in the legend
+    assert 'stroke="#0a7f6f" stroke-width="2" stroke-dasharray="2 3"' in guest
+    assert f'stroke-dasharray="2 3"/></svg>{word}</span>' in guest
     assert "Guest House" in tie and f">{role}</a>" in tie
 
 
@@ -134,3 +146,16 @@ def test_a_table_that_cannot_be_drawn_is_one_line_naming_the_kind(roots, tmp_pat
     assert result.exit_code == 1 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: https://w3id.org/heritage-kg/ontology#") and error in lines[0]
+
+
+def test_a_kind_that_cannot_be_said_in_a_language_is_one_line_naming_it(roots, tmp_path):
+    root = tmp_path / "unsaid"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(roots["before"] / folder, root / folder)
+    with open(root / "ontology" / "tiekinds.ttl", "a", encoding="utf-8") as handle:
+        handle.write('\nhkg:Hosting hkg:tieKey "hosting" ; hkg:drawColour "#000000" ; hkg:drawLine "solid" ; '
+                     'hkg:drawDirected true ; hkg:drawnInNetwork true ; hkg:sentenceTemplate "{party} host."@en .\n')
+    result = CliRunner().invoke(cli, ["--root", str(root), "describe", "icom"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == ("Error: https://w3id.org/heritage-kg/ontology#Hosting: a kind of tie needs an "
+                                     "hkg:sentenceTemplate in each language of the data; it has none in fr")

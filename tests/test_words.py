@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from .conftest import ROOT
 
-WORDS = ROOT / "heritage_kg" / "server" / "words"
+WORDS = ROOT / "heritage_kg" / "languages"
 #: Renders pages in-process with the catalogues of HERITAGE_KG_WORDS (read when the server's
 #: modules are imported, so each test runs it in a fresh interpreter).
 RENDER = """
@@ -44,6 +45,8 @@ def test_every_catalogue_has_the_keys_of_the_english_one():
         missing = sorted(english.keys() - words.keys())
         assert not missing, f"{path.name} lacks {missing}"
         assert not sorted(words.keys() - english.keys()), f"{path.name} has keys English has not"
+        # the headings of the groups of ties, one for each group English names
+        assert words["groups"].keys() == english["groups"].keys(), path.name
 
 
 def test_no_template_chooses_its_words_by_language():
@@ -59,7 +62,7 @@ def test_a_third_language_is_one_file(tmp_path):
     words = tmp_path / "words"
     shutil.copytree(WORDS, words)
     english = tomllib.loads((WORDS / "en.toml").read_text(encoding="utf-8"))
-    pseudo = {key: f"[{value}]" for key, value in english.items()}
+    pseudo = {key: f"[{value}]" for key, value in english.items() if isinstance(value, str)}
     pseudo["language_name"] = "Pseudo"
     (words / "xx.toml").write_text("".join(f'{key} = "{value}"\n' for key, value in pseudo.items()
                                            if '"' not in value and "\\" not in value), encoding="utf-8")
@@ -69,7 +72,11 @@ def test_a_third_language_is_one_file(tmp_path):
     assert '<html lang="xx">' in home and ">[Browse]</a>" in home and 'href="/kinds?lang=xx"' in home
     assert 'hreflang="en" lang="en">English</a>' in home and 'hreflang="fr" lang="fr">Français</a>' in home
     icom = pages["/page/icom?lang=xx"]
-    assert '<h1 lang="en">International Council of Museums' in icom and "[Statements]" in icom
+    # the ties are said in English, marked as such, where the ontology has no sentence in the language
+    english = [re.sub(r"<[^>]+>", "", said) for said in re.findall(r'<p class="sentence" lang="en">(.*?)</p>', icom, re.S)]
+    assert any(said.startswith("ICOM is a founding member of Blue Shield (1996).") for said in english)
+    assert 'href="/page/blue-shield?lang=xx">Blue Shield</a> (1996).' in icom
+    assert '<h1 lang="en">International Council of Museums' in icom and "[Ties and figures]" in icom and "[Every statement, as the data model holds it]" in icom
     assert "[Concept schemes]" in pages["/ontology?lang=xx"]
 
 

@@ -1,10 +1,11 @@
-"""The commands that describe the graph: stats, graph, diff and coverage."""
+"""The commands that describe the graph: stats, describe, graph, diff and coverage."""
 
 from __future__ import annotations
 
 import click
 
 from ..formats import NETWORK_FORMATS, SUFFIXES
+from ..project import LANGUAGES as DATA_LANGUAGES
 from .options import chosen_format, output_option, project_of, published, store_option, with_progress
 
 
@@ -26,6 +27,40 @@ def stats(ctx, fmt, store_dir):
 
     figures = compute(published(project_of(ctx), store_dir))
     click.echo(json.dumps(figures, indent=2) if fmt == "json" else render_table(figures), nl=fmt == "json")
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--lang", type=click.Choice(DATA_LANGUAGES), default="en", show_default=True,
+              help="The language of the sentences.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@store_option
+@output_option
+@click.pass_context
+@with_progress
+def describe(ctx, entity, lang, fmt, store_dir, output):
+    """Say an entity's ties as sentences, grouped by kind, each with its sources.
+
+    ENTITY is a slug (icom), a prefixed name (kg:icom) or an IRI.
+
+    \b
+    Examples:
+      heritage-kg describe icom
+      heritage-kg describe blue-shield --lang fr
+      heritage-kg describe mou-icom-aliph-2022 --format json
+    """
+    import pyoxigraph as ox
+
+    from ..entitytext import gather, render
+    from ..errors import UsageError
+    from ..output import emit
+    from ..queries import Param
+
+    iri = Param("entity", "iri").term(entity).value
+    store = published(project_of(ctx), store_dir)
+    if next(store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is None:
+        raise UsageError(f"entity {entity!r}: no such entity in the graph ({iri})")
+    emit(render(gather(store, iri, lang), fmt), output)
 
 
 @click.command()

@@ -19,12 +19,11 @@ from starlette.staticfiles import StaticFiles
 from ..build import build_store
 from ..project import Project
 from ..store import Opened
+from ..words import TEXT
 from . import downloads, entity, ontologydoc, pages, querypage, search, sparql
-from .names import names
 from .security import BodySizeLimit, SecurityHeaders
-from .site import authored_graph, problem
-from .state import STATIC, Settings, State
-from .words import TEXT, lang_of
+from .site import authored_graph, lang_of, problem
+from .state import STATIC, Settings, State, names
 
 
 def create_app(project: Project, settings: Settings | None = None, opened: Opened | None = None) -> Starlette:

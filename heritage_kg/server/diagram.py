@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 
+import pyoxigraph as ox
+
+from ..names import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold
 from ..project import ENTITY_NS, ONTOLOGY_NS
-from .names import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold
+from ..words import DEFAULT, GROUPS, TEXT
 from .site import page_url
-from .words import TEXT
 
 #: Most neighbours drawn; a "+N more" says how many are left out.
 DIAGRAM_LIMIT = 18
@@ -33,32 +35,45 @@ def diagram(view, statements: list[dict], ties: list[dict], pointing: list[dict]
     the SVG in the page (from all its ties, as `View.tie_head` gives them, whichever page of them
     is shown)."""
     known, lang = view.names, view.lang
+    rank = {group: n for n, group in enumerate(GROUPS[DEFAULT])}
     picked: dict[str, dict] = {}
 
-    def add(iri: str, edge: str, title: str) -> None:
-        if iri.startswith(ENTITY_NS) and iri != view.iri and iri not in picked and iri in known.subjects:
-            picked[iri] = {"iri": iri, "edge": edge, "title": title}
+    def add(iri: str, edge: str, title: str, group: str = "link") -> None:
+        if iri.startswith(ENTITY_NS) and iri != view.iri and iri in known.subjects:
+            node = picked.setdefault(iri, {"iri": iri, "edge": edge, "title": title, "ties": 0, "rank": len(rank) + 1})
+            node["ties"] += 1
+            node["rank"] = min(node["rank"], rank.get(group, len(rank)))
 
     for tie in ties:
         sides = tie["sides"]
         if sides:
             for side in sides:
-                add(side, tie["cls"], f"{tie['kind']}: {tie['label']}")
+                add(side, tie["cls"], f"{tie['kind']}: {tie['label']}", tie.get("group", "other"))
         elif tie["cls"] != "observation":
-            add(tie["iri"], tie["cls"], tie["kind"])
+            add(tie["iri"], tie["cls"], tie["kind"], tie.get("group", "other"))
     own = known.tie_key(view.iri) if known.is_a(view.iri, STATEMENT_CLASSES) else "link"
     for row in statements:
         edge = own if known.is_side(row["iri"]) else "link"
         for v in row["vals"]:
-            add(v.get("iri", ""), edge, row["prop"]["text"])
+            iri = v.get("iri", "")
+            kind = known.ties.of(known.types.get(iri, ()))
+            if kind is not None and kind.sides:  # a tie (a signature): the people and bodies it ties, not its node
+                for p, o in view.out(ox.NamedNode(iri)):
+                    if known.is_side(p) and isinstance(o, ox.NamedNode):
+                        add(o.value, kind.key, known.label(iri, lang), kind.key)
+            else:
+                add(iri, edge, row["prop"]["text"])
     for row in pointing:
         for v in row["vals"]:
             add(v.get("iri", ""), "link", row["prop"]["text"])
-    chosen = list(picked.values())
-    chosen.sort(key=lambda n: (n["edge"] == "link", node_class(known, n["iri"]) != "agent",
-                               fold(known.short_label(n["iri"], lang))))
+    # the most important neighbours, the same in every language: organisations and people before
+    # activities and places; then those with the most ties to this node; then by the kind of tie
+    # (foundings and memberships, then agreements...); then by IRI
+    chosen = sorted(picked.values(), key=lambda n: (n["edge"] == "link", node_class(known, n["iri"]) != "agent",
+                                                    -n["ties"], n["rank"], n["iri"]))
     more = max(0, len(chosen) - DIAGRAM_LIMIT)
-    chosen = chosen[:DIAGRAM_LIMIT]
+    # drawn around the circle by kind of tie, then by name
+    chosen = sorted(chosen[:DIAGRAM_LIMIT], key=lambda n: (n["rank"], fold(known.short_label(n["iri"], lang))))
     width, height, cx, cy = 760, 440, 380, 220
     rx, ry = 170, 165
     nodes = []

@@ -17,9 +17,8 @@ from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
 from ..stats import compute
 from .negotiation import choose, not_modified
-from .site import CACHE_CONTROL, render, switch_url
+from .site import CACHE_CONTROL, lang_of, render, switch_url
 from .state import State
-from .words import lang_of
 
 _BY_SUFFIX = {spec.suffix.lstrip("."): name for name, spec in RDF_FORMATS.items()}
 

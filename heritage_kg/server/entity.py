@@ -19,11 +19,10 @@ from ..project import ENTITY_NS, VOCAB_NS
 from ..serialise import serialise_triples
 from . import paging
 from .entitypage import View
-from .names import names
 from .negotiation import DATA_FORMATS, OFFERS, choose
-from .site import CACHE_CONTROL, already_cached, authored_graph, cacheable, problem, render, switch_url, with_lang
-from .state import State
-from .words import lang_of
+from .site import (CACHE_CONTROL, already_cached, authored_graph, cacheable, lang_of, problem, render, sentences,
+                   switch_url, with_lang)
+from .state import State, names
 
 
 def resource_iri(key: str) -> str | None:
@@ -99,7 +98,7 @@ def routes(state: State) -> list[Route]:
         if iri is None:
             return problem(request, 404, f"nothing in the graph is called {key!r}")
         lang = lang_of(request)
-        view = View(names(state), authored_graph(state), iri, lang)
+        view = View(names(state), authored_graph(state), iri, lang, sentences(state))
         try:
             number = paging.requested(request)
             if already_cached(state, ("page", iri, lang, number)):
@@ -150,6 +149,6 @@ def warm_hubs(state: State) -> None:
     """Work out, at start-up, the English ties of the nodes with more than a page of them. At 1M
     triples a hub's first view took up to a second, and every request that came meanwhile
     waited for the interpreter. (The French ones are worked out on their first view.)"""
-    known, store = names(state), authored_graph(state)
+    known, store, said = names(state), authored_graph(state), sentences(state)
     for row in store.query(_CROWDED):
-        incoming(state, View(known, store, row[0].value, "en"))
+        incoming(state, View(known, store, row[0].value, "en", said))

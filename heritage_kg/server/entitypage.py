@@ -9,15 +9,17 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from ..names import DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
+from ..evidence import evidence_of
+from ..sentences import Part, Sentence, Sentences
 from ..project import ONTOLOGY_NS, VOCAB_NS
 from ..terms import PREFIXES, short
+from ..words import DEFAULT, GROUPS, TEXT
 from . import paging
 from .diagram import diagram
-from .names import DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
 from .negotiation import DATA_FORMATS
 from .render import safe_href
 from .site import page_url, with_lang
-from .words import TEXT
 
 HKG = ONTOLOGY_NS
 
@@ -31,9 +33,7 @@ HEAD = (PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "label", PREFIXES["skos"] +
         HKG + "description", HKG + "evidence", PREFIXES["owl"] + "sameAs", PREFIXES["rdfs"] + "comment",
         PREFIXES["skos"] + "definition")
 SAME_AS = PREFIXES["owl"] + "sameAs"
-EVIDENCE, SOURCE, LINE, SECTION, KEY_PHRASE, SUPPORTS = (HKG + p for p in ("evidence", "source", "line", "section",
-                                                                          "keyPhrase", "supports"))
-INFERRED = VOCAB_NS + "bases/inferred"
+EVIDENCE, LINE, KEY_PHRASE = (HKG + p for p in ("evidence", "line", "keyPhrase"))
 
 
 
@@ -62,10 +62,17 @@ class EntityPage:
     comments: list[dict]
     #: The numbers of the evidence that backs the node as a whole.
     own_refs: list[int]
-    #: Its statements, one row per property (`View.statements`).
+    #: Its statements, one row per property (`View.statements`): the modelling detail, shown
+    #: folded under the data section where the page says the same as sentences.
     statements: list[dict]
-    #: The ties it takes part in, on the page shown; how many in all; the pager, if several pages.
-    ties: list[dict]
+    #: For a tie: the tie said as a sentence, and its signatures (`View.sentence` dicts).
+    summary: list[dict]
+    #: The infobox's rows beside the names: founded, seat, website, Wikidata, figures, ties by
+    #: group; each ``{"label", "vals", "refs"}``.
+    infobox: list[dict]
+    #: The ties it takes part in, on the page shown, as sentences in their groups
+    #: (``{"key", "heading", "sentences"}``); how many in all; the pager, if several pages.
+    groups: list[dict]
     ties_total: int
     pager: paging.Pager | None
     #: What points at it, each list cut to its first page, with a query for the whole.
@@ -90,8 +97,8 @@ class EntityPage:
 class View:
     """Builds what the entity template shows, from the graph as written (not materialised)."""
 
-    def __init__(self, known: Names, store: ox.Store, iri: str, lang: str):
-        self.names, self.store = known, store
+    def __init__(self, known: Names, store: ox.Store, iri: str, lang: str, said: Sentences):
+        self.names, self.store, self.said = known, store, said
         self.iri, self.node, self.lang, self.t = iri, ox.NamedNode(iri), lang, TEXT[lang]
 
     def out(self, node) -> list[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
@@ -138,25 +145,19 @@ class View:
 
     def evidence(self, node) -> list[dict]:
         items = []
-        for ev in (o for p, o in self.out(node) if p == EVIDENCE):
-            fields = self.out(ev)
-            first = lambda p: next((o for q, o in fields if q == p), None)
-            source, line, section, phrase = first(SOURCE), first(LINE), first(SECTION), first(KEY_PHRASE)
-            basis = first(HKG + "basis")
-            reasons = [o for q, o in fields if q == HKG + "inferenceReason" and isinstance(o, ox.Literal)]
-            reason = next((o for o in reasons if o.language == self.lang), reasons[0] if reasons else None)
+        for ev in evidence_of(self.store, node):
+            reason = ev.reason(self.lang)
             items.append({
-                "inferred": isinstance(basis, ox.NamedNode) and basis.value == INFERRED,
-                "reason": reason.value if reason is not None else None,
-                "reason_lang": reason.language if reason is not None else None,
-                "source": self.value(source) if source is not None else None,
-                "line": line.value if isinstance(line, ox.Literal) else None,
-                "section": section.value if isinstance(section, ox.Literal) else None,
-                "phrase": phrase.value if isinstance(phrase, ox.Literal) else None,
-                "phrase_lang": phrase.language if isinstance(phrase, ox.Literal) else None,
-                "supports": sorted(o.value for q, o in fields if q == SUPPORTS and isinstance(o, ox.NamedNode)),
+                "inferred": ev.inferred,
+                "reason": reason[0] if reason else None,
+                "reason_lang": reason[1] if reason else None,
+                "source": self.value(ox.NamedNode(ev.source)) if ev.source else None,
+                "line": ev.line, "section": ev.section,
+                "phrase": ev.phrase.value if ev.phrase is not None else None,
+                "phrase_lang": ev.phrase.language if ev.phrase is not None else None,
+                "supports": list(ev.supports),
+                "supported": [self.prop(p) for p in ev.supports],
             })
-            items[-1]["supported"] = [self.prop(p) for p in items[-1]["supports"]]
         items.sort(key=lambda e: (fold(e["source"]["text"]) if e["source"] else "", _number(e["line"]), e["phrase"] or ""))
         return items
 
@@ -206,23 +207,99 @@ class View:
         kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs
                         if p in self.names.ties.kind_properties and isinstance(o, ox.NamedNode))
         dates, key = self.dates(pairs)
+        kind = self.names.ties.of(self.names.types.get(tie, ()))
+        variety = next((o.value for p, o in pairs if p in self.names.ties.kind_properties and isinstance(o, ox.NamedNode)), None)
         return {"iri": tie, "roles": roles, "label": self.names.label(tie, self.lang),
+                "group": self.said.group(kind, variety) if kind is not None else "other",
                 "kind": " · ".join(k for k in kinds if k), "dates": dates, "key": key, "cls": self.names.tie_key(tie),
                 "sides": [o.value for p, o in pairs if self.names.is_side(p) and isinstance(o, ox.NamedNode) and o != self.node]}
 
     def tie(self, head: dict) -> dict:
-        """A row of the table of ties: only for the ties of the page shown."""
-        pairs, roles = self.out(ox.NamedNode(head["iri"])), head["roles"]
-        roles = [r for r in set(roles) if not any(r in self.supers(q) for q in roles)]
-        others = [{**self.value(o), "role": self.names.label(p, self.lang)}
-                  for p, o in pairs if self.names.is_side(p) and isinstance(o, ox.NamedNode) and o != self.node]
-        figure = " ".join(self.value(o)["text"] for p in (HKG + "valueQualifier", HKG + "value") for q, o in pairs if q == p)
-        evidence = self.evidence(ox.NamedNode(head["iri"]))
-        return {"href": page_url(head["iri"], self.lang), "label": head["label"], "kind": head["kind"],
-                "role": ", ".join(sorted(self.names.label(r, self.lang) for r in set(roles))), "others": others,
-                "dates": head["dates"], "figure": figure, "evidence": evidence,
-                "inferred": any(e["inferred"] for e in evidence),
-                "key": head["key"], "cls": head["cls"], "iri": head["iri"]}
+        """An item of the list of ties: the tie as a sentence, with its sources; only for the
+        ties of the page shown."""
+        if head.get("direct"):
+            said = self.said.direct(head["direct"], head["iri"], head["object"], self.lang) or \
+                Sentence(head["iri"], head["cls"], head["group"], (Part(head["label"], head["sides"][0], head["label"].lang),),
+                         tie_property=self.names.ties.by_key[head["direct"]].iri)
+            evidence = [e for e in self.evidence(ox.NamedNode(head["iri"])) if said.tie_property in e["supports"]]
+            return {**self.sentence(said, evidence), "href": page_url(head["sides"][0], self.lang)}
+        said = self.said.tie(head["iri"], self.lang, first=self.iri)
+        if said is None:  # no template can say it: its name, which is never lost
+            said = Sentence(head["iri"], head["cls"], head["group"], (Part(head["label"], head["iri"], head["label"].lang),))
+        return self.sentence(said, self.evidence(ox.NamedNode(head["iri"])))
+
+    def sentence(self, said: Sentence, evidence: list[dict]) -> dict:
+        """A sentence as the template shows it: its parts, each name linked to its page."""
+        parts = [{"text": part.text, "href": page_url(part.iri, self.lang) if part.iri else None,
+                  "lang": part.lang if part.lang and part.lang != self.lang else None} for part in said.parts]
+        return {"parts": parts, "text": said.text, "href": page_url(said.tie, self.lang), "iri": said.tie,
+                "lang": said.lang if said.lang != self.lang else None,
+                "group": said.group, "cls": said.kind, "evidence": evidence, "inferred": any(e["inferred"] for e in evidence)}
+
+    def direct_heads(self) -> list[dict]:
+        """The ties written as one property (units) that the node is either side of, as heads
+        like `tie_head`'s, so that they are listed and paged with the others."""
+        heads = []
+        for kind in (k for k in self.names.ties.kinds if k.direct):
+            prop = ox.NamedNode(kind.iri)
+            pairs = [(self.iri, q.object.value) for q in self.store.quads_for_pattern(self.node, prop, None)]
+            pairs += [(q.subject.value, self.iri) for q in self.store.quads_for_pattern(None, prop, self.node)]
+            for subject, obj in pairs:
+                if subject.startswith("_:") or obj.startswith("_:"):
+                    continue
+                other = obj if subject == self.iri else subject
+                heads.append({"iri": subject, "object": obj, "direct": kind.key, "roles": [], "cls": kind.key,
+                              "label": self.names.label(other, self.lang), "group": self.said.group(kind, None),
+                              "kind": kind.word(self.lang), "dates": "", "key": "9999", "sides": [other]})
+        return heads
+
+    def summary(self) -> list[dict]:
+        """For a tie, the tie said as a sentence, then its signatures."""
+        if self.names.ties.of(self.names.types.get(self.iri, ())) is None:
+            return []
+        out = []
+        for said in self.said.about(self.iri, self.lang):
+            if said.tie == self.iri:  # its sources are the page's own, listed below
+                out.append({**self.sentence(said, []), "href": None})
+            elif said.kind == "signature":
+                out.append(self.sentence(said, self.evidence(ox.NamedNode(said.tie))))
+        return out
+
+    def infobox(self, statements: list[dict], heads: list[dict], same_as: list[dict], same_as_refs: list[int]) -> list[dict]:
+        """The infobox's rows: founded, seat, website, Wikidata, the latest figures, and how
+        many ties of each group."""
+        t, rows = self.t, []
+        by_property = {row["iri"]: row for row in statements}
+        for head in heads:
+            if head["cls"] == "founding" and HKG + "founded" in head["roles"]:
+                place = next((o for p, o in self.out(ox.NamedNode(head["iri"])) if p == HKG + "place"), None)
+                vals = [{"text": self.said.date_of(head["iri"], self.lang) or head["label"], "href": page_url(head["iri"], self.lang)}]
+                if place is not None:
+                    vals.append(self.value(place))
+                rows.append({"label": t["founded"], "vals": vals, "refs": []})
+        for p, word in ((HKG + "seat", "seat"), (HKG + "website", "website")):
+            if p in by_property:
+                rows.append({"label": t[word], "vals": by_property[p]["vals"], "refs": by_property[p]["refs"]})
+        if same_as:
+            shown = [{**v, "text": v["text"].rsplit("/", 1)[-1]} if "wikidata.org/entity/" in v["text"] else v for v in same_as]
+            rows.append({"label": "Wikidata", "vals": shown, "refs": same_as_refs})
+        figures = [h for h in heads if h["cls"] == "observation" and HKG + "observedEntity" in h["roles"]]
+        # the latest dated figures first, then the undated ones
+        figures = sorted((h for h in figures if h["key"] != "9999"), key=lambda h: h["key"], reverse=True) + \
+            [h for h in figures if h["key"] == "9999"]
+        if figures:
+            rows.append({"label": t["figures"], "refs": [],
+                         "vals": [{"text": self.said.figure_of(h["iri"], self.lang), "href": page_url(h["iri"], self.lang)}
+                                  for h in figures[:paging.PER_PAGE]]})
+        counts: dict[str, int] = {}
+        for group in (h["group"] for h in heads):
+            counts[group] = counts.get(group, 0) + 1
+        if counts:
+            headings = GROUPS.get(self.lang, GROUPS[DEFAULT])
+            rows.append({"label": t["ties"], "refs": [],
+                         "vals": [{"text": f"{headings.get(g, g)}: {counts[g]:,}", "href": "#group-" + g}
+                                  for g in _group_order(counts)]})
+        return rows
 
     def incoming(self) -> tuple[list[dict], list[dict], list[dict]]:
         """Ties and figures this node takes part in (as `tie_head`, in the order of the page),
@@ -244,7 +321,9 @@ class View:
                 ties.setdefault(s.value, []).append(p)
             else:
                 pointing.setdefault(p, []).append(s)
-        heads = sorted((self.tie_head(t, roles) for t, roles in ties.items()), key=lambda r: (r["key"], fold(r["label"])))
+        rank = {g: n for n, g in enumerate(GROUPS[DEFAULT])}
+        heads = [self.tie_head(t, roles) for t, roles in ties.items()] + self.direct_heads()
+        heads.sort(key=lambda r: (rank.get(r["group"], len(rank)), r["key"], fold(r["label"])))
         rows = []
         for p, subjects in sorted(pointing.items(), key=lambda kv: fold(self.names.label(kv[0], self.lang))):
             inverse = self.names.inverse.get(p)
@@ -278,6 +357,14 @@ class View:
                      "all": query_link(POINTING_QUERY.format(p=row["iri"], o=self.iri, lang=self.lang))}
                     for row in pointing]
         statements = self.statements(pairs, evidence)
+        same_as = sorted((self.value(o) for p, o in pairs if p == SAME_AS), key=lambda v: v["text"])
+        same_as_refs = [e["n"] for e in evidence if SAME_AS in e["supports"]]
+        headings = GROUPS.get(self.lang, GROUPS[DEFAULT])
+        groups: list[dict] = []
+        for item in ties:
+            if not groups or groups[-1]["key"] != item["group"]:
+                groups.append({"key": item["group"], "heading": headings.get(item["group"], item["group"]), "sentences": []})
+            groups[-1]["sentences"].append(item)
         return EntityPage(
             iri=self.iri, key=key,
             label=self.names.label(self.iri, self.lang),
@@ -289,11 +376,12 @@ class View:
             descriptions=self.texts(pairs, HKG + "description") + self.texts(pairs, PREFIXES["skos"] + "definition"),
             comments=self.texts(pairs, PREFIXES["rdfs"] + "comment"),
             own_refs=[e["n"] for e in evidence if not e["supports"]],
-            statements=statements, ties=ties, ties_total=len(heads), pager=pager,
+            statements=statements, summary=self.summary(),
+            infobox=self.infobox(statements, heads, same_as, same_as_refs),
+            groups=groups, ties_total=len(heads), pager=pager,
             pointing=cut_rows, citations=citations[:paging.PER_PAGE], citations_total=len(citations),
             citations_all=query_link(CITATIONS_QUERY.format(o=self.iri)),
-            same_as=sorted((self.value(o) for p, o in pairs if p == SAME_AS), key=lambda v: v["text"]),
-            same_as_refs=[e["n"] for e in evidence if SAME_AS in e["supports"]],
+            same_as=same_as, same_as_refs=same_as_refs,
             evidence=evidence,
             inferred={e["n"] for e in evidence if e["inferred"]},
             diagram=diagram(self, statements, heads, pointing),
@@ -328,3 +416,10 @@ def query_link(text: str) -> str:
 def _number(text: str | None) -> int:
     """A line number for sorting; anything that is not one sorts first."""
     return int(text) if text and text.isdigit() else 0
+
+
+def _group_order(groups) -> list[str]:
+    """Group keys in the order the pages list them (English's catalogue), unknown ones last."""
+    rank = {g: n for n, g in enumerate(GROUPS[DEFAULT])}
+    return sorted(groups, key=lambda g: (rank.get(g, len(rank)), g))
+

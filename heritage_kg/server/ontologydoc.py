@@ -20,16 +20,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..loading import load
+from ..names import DATA_LANGS, fold, local_name
 from ..project import ONTOLOGY_NS, VOCAB_NS
 from ..queries import catalogue
 from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
-from .names import DATA_LANGS, fold, local_name, names
+from ..words import TEXT
 from .negotiation import DATA_FORMATS, OFFERS, choose
 from .render import safe_href
-from .site import ONTOLOGY_IRI, cacheable, page_url, problem, render, switch_url, with_lang
-from .state import State
-from .words import TEXT, lang_of
+from .site import ONTOLOGY_IRI, cacheable, lang_of, page_url, problem, render, switch_url, with_lang
+from .state import State, names
 
 RDF, RDFS, OWL, SKOS, SH, DCT = (PREFIXES[p] for p in ("rdf", "rdfs", "owl", "skos", "sh", "dcterms"))
 SUBCLASS, SUBPROPERTY = RDFS + "subClassOf", RDFS + "subPropertyOf"

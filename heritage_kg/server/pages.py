@@ -8,12 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..names import STATEMENT_CLASSES, Names, fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
+from ..words import TEXT
 from . import paging
-from .names import STATEMENT_CLASSES, Names, fold, local_name, names
-from .site import cacheable, page_url, problem, render, switch_url, with_lang
-from .state import State
-from .words import TEXT, lang_of
+from .site import cacheable, lang_of, page_url, problem, render, switch_url, with_lang
+from .state import State, names
 
 
 def _home(state: State):

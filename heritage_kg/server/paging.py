@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from .words import DEFAULT, lang_of
+from ..words import DEFAULT
+from .site import lang_of
 
 PER_PAGE = 100
 
@@ -51,18 +52,21 @@ def requested(request: Request) -> int:
     return int(digits) if len(digits) <= 12 else 10**12
 
 
-def url_of(request: Request, page: int) -> str:
-    """This address at ``page``, in the page's language. No other parameter is kept: the page
-    is cached, and its links must not carry what one client happened to add."""
+def url_of(request: Request, page: int, keep: tuple[str, ...] = ()) -> str:
+    """This address at ``page``, in the page's language, with the parameters named in ``keep``
+    (a search's query). No other parameter is kept: the page is cached, and its links must not
+    carry what one client happened to add."""
     lang = lang_of(request)
     params = [("lang", lang)] if lang != DEFAULT else []
+    params += [(name, request.query_params[name]) for name in keep if request.query_params.get(name)]
     if page > 1:
         params.append(("p", str(page)))
     return request.url.path + ("?" + urlencode(params) if params else "")
 
 
-def cut(items: list, page: int, request: Request) -> tuple[list, Pager | None]:
-    """The items of ``page``, and a pager (None when everything fits on one page)."""
+def cut(items: list, page: int, request: Request, keep: tuple[str, ...] = ()) -> tuple[list, Pager | None]:
+    """The items of ``page``, and a pager (None when everything fits on one page) whose links
+    keep the parameters named in ``keep``."""
     pages = max(1, -(-len(items) // PER_PAGE))
     if page > pages:
         raise BadPage(404, f"p={page}: there {'is' if pages == 1 else 'are'} only {pages} page{'s' * (pages > 1)}")
@@ -71,5 +75,5 @@ def cut(items: list, page: int, request: Request) -> tuple[list, Pager | None]:
     start = (page - 1) * PER_PAGE
     shown = items[start:start + PER_PAGE]
     return shown, Pager(page, pages, start + 1, start + len(shown), len(items),
-                        url_of(request, page - 1) if page > 1 else None,
-                        url_of(request, page + 1) if page < pages else None)
+                        url_of(request, page - 1, keep) if page > 1 else None,
+                        url_of(request, page + 1, keep) if page < pages else None)

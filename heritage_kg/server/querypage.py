@@ -24,9 +24,9 @@ from starlette.routing import Route
 from ..errors import HeritageKGError, UsageError
 from ..queries import NamedQuery, catalogue, query_form
 from ..terms import PREFIXES
-from .site import render, switch_url, with_lang
+from ..words import DEFAULT
+from .site import lang_of, render, switch_url, with_lang
 from .state import State
-from .words import DEFAULT, lang_of
 
 #: Query-string keys of /query that are not parameters of the named query.
 RESERVED = ("name", "query", "lang")

@@ -19,10 +19,11 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from .. import __version__
 from ..build import build_store
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
+from ..sentences import Sentences
+from ..words import DEFAULT, GRAMMAR, LANGS, TEXT
 from .negotiation import choose, not_modified
 from .render import environment
-from .state import State
-from .words import DEFAULT, LANGS, TEXT, lang_of
+from .state import State, names
 
 CACHE_CONTROL = "public, max-age=3600"
 ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
@@ -69,6 +70,11 @@ def page_url(iri: str, lang: str = "en") -> str | None:
 def authored_graph(state: State) -> ox.Store:
     """The graph as written in ontology/ and data/, without the materialised triples."""
     return state.cached("pages:authored", lambda: build_store(state.project, materialised=False))
+
+
+def sentences(state: State) -> Sentences:
+    """What says the ties of the graph as written as sentences, made once per process."""
+    return state.cached("pages:sentences", lambda: Sentences(authored_graph(state), names(state), GRAMMAR))
 
 
 # -- responses ------------------------------------------------------------------------------------
@@ -118,3 +124,9 @@ def problem(request: Request, status: int, message: str, headers: dict[str, str]
         body = render("error.html", lang, status=status, message=message, switch=switch_url(request, lang))
         return HTMLResponse(body, status_code=status, headers=headers)
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def lang_of(request) -> str:
+    """The language a request asks for with ``?lang=``, else the default."""
+    value = request.query_params.get("lang", DEFAULT)
+    return value if value in TEXT else DEFAULT

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..names import Names
 from ..project import Project
 
 
@@ -95,3 +96,8 @@ class State:
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
+
+
+def names(state: State) -> Names:
+    """The names index of the published store, built once per process."""
+    return state.cached("pages:names", lambda: Names(state.store))

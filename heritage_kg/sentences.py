@@ -1,0 +1,514 @@
+"""Ties said as sentences, in English or French: "ICOM is a founding member of Blue Shield (1996)."
+
+The words of a sentence come from the sentence templates of the table of tie kinds
+(``ontology/tiekinds.ttl``); how a language writes dates, figures, lists and the articles of names
+comes from the ``[sentences]`` table of its catalogue (``languages/LANG.toml``). The template
+language is described in ``docs/data-model.md``. The pages, the search snippets and ``describe``
+all say ties through `Sentences`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+from .names import STATEMENT_CLASSES, Names, fold
+from .ties import TieKind
+from .errors import DataError
+from .project import LANGUAGES, ONTOLOGY_NS
+from .words import DEFAULT, GROUPS
+
+TEMPLATE = ONTOLOGY_NS + "sentenceTemplate"
+GROUP = ONTOLOGY_NS + "pageGroup"
+PERSON = ONTOLOGY_NS + "Person"
+#: The date qualifiers that say a tie still holds from a past start ("since 2002").
+ONGOING = ("since", "since-event", "for-more-than")
+#: The aspects a template's ``{a|b|c|d}`` chooses between, in that order.
+UNDATED, DATED, ONGOING_ASPECT, ENDED = range(4)
+
+_PLACEHOLDER = re.compile(r"\{([^{}|]*)\}")
+_CHOICE = re.compile(r"\{([^{}]*\|[^{}]*)\}")
+_AGREEMENT = re.compile(r"<([^<>]*/[^<>]*)>")
+_PIECES = re.compile(r"(\{[^{}]*\}|<[^<>]*/[^<>]*>)")
+_VOWEL = re.compile(r"^[aeiouyhàâäéèêëîïôöùûü]", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a sentence: plain text, or a name that links to ``iri`` and, when it falls back
+    to another language than the sentence's, says which (``lang``)."""
+
+    text: str
+    iri: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A tie said in one language.
+
+    Attributes:
+        tie: the tie's IRI (for a direct tie, the IRI of the entity that is the subject).
+        kind: the key of its kind of tie; group: the key of the group a page lists it under.
+        parts: the sentence, as text and linked names.
+        when: its date, for sorting ("1996", "2022-01-31"; "9999" when undated).
+        tie_property: for a direct tie, the property that is the tie.
+        lang: the language it is written in: the one asked for, or English where that language
+            has no template for the tie (a page marks it).
+    """
+
+    tie: str
+    kind: str
+    group: str
+    parts: tuple[Part, ...]
+    when: str = "9999"
+    tie_property: str | None = None
+    lang: str = DEFAULT
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.parts)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Sentences:
+    """Says the ties of a graph (a store with the ontology and the data) in each language.
+
+    Args:
+        store: the graph, as written or as published.
+        names: its names index.
+        grammar: each language's ``[sentences]`` table (`heritage_kg.words.GRAMMAR`).
+
+    Raises:
+        DataError: a kind of tie with no sentence template in one of the languages of the data
+            (its ties would go unsaid there).
+    """
+
+    def __init__(self, store: ox.Store, names: Names, grammar: dict[str, dict]):
+        self.store, self.names, self.grammar = store, names, grammar
+        self.templates: dict[str, dict[str, list[str]]] = {}
+        self.groups: dict[str, str] = {}
+        for quad in store.quads_for_pattern(None, ox.NamedNode(TEMPLATE), None):
+            if isinstance(quad.object, ox.Literal) and quad.object.language:
+                self.templates.setdefault(quad.subject.value, {}).setdefault(quad.object.language, []).append(quad.object.value)
+        for quad in store.quads_for_pattern(None, ox.NamedNode(GROUP), None):
+            self.groups[quad.subject.value] = quad.object.value
+        for by_lang in self.templates.values():
+            for found in by_lang.values():
+                found.sort()
+        for kind in names.ties.kinds:
+            missing = [lang for lang in LANGUAGES if lang not in self.templates.get(kind.iri, {})]
+            if missing:
+                raise DataError(f"{kind.iri}: a kind of tie needs an hkg:sentenceTemplate in each language of the data; "
+                                f"it has none in {', '.join(missing)}")
+
+    # -- what a page or `describe` asks for --------------------------------------------------------
+
+    def about(self, iri: str, lang: str) -> list[Sentence]:
+        """Every tie ``iri`` takes part in, said in ``lang``; for a tie, the tie itself first and
+        then its signatures. Sorted by date within each kind of tie."""
+        node = ox.NamedNode(iri)
+        ties = self.names.ties
+        found: dict[str, Sentence] = {}
+        kind = ties.of(self.names.types.get(iri, ()))
+        own = self.tie(iri, lang) if kind is not None else None
+        for quad in self.store.quads_for_pattern(None, None, node):
+            subject, p = quad.subject, quad.predicate.value
+            if not isinstance(subject, ox.NamedNode) or subject.value in found:
+                continue
+            if ties.of(self.names.types.get(subject.value, ())) is not None and self.names.is_side(p):
+                said = self.tie(subject.value, lang, first=iri)
+                if said is not None:
+                    found[subject.value] = said
+        for n, said in enumerate(self.direct_about(iri, lang)):
+            found[f"direct {n}"] = said
+        if own is not None:
+            for quad in self.store.quads_for_pattern(node, ox.NamedNode(ONTOLOGY_NS + "signature"), None):
+                said = self.tie(quad.object.value, lang, first=iri) if isinstance(quad.object, ox.NamedNode) else None
+                if said is not None:
+                    found[quad.object.value] = said
+        order = {key: n for n, key in enumerate(GROUPS[DEFAULT])}
+        listed = sorted((s for s in found.values() if s is not None),
+                        key=lambda s: (order.get(s.group, len(order)), s.when, fold(s.text)))
+        return ([own] if own is not None else []) + listed
+
+    def group(self, kind: TieKind, variety: str | None) -> str:
+        """The key of the group a page lists a tie of ``kind`` and ``variety`` under."""
+        return self.groups.get(variety or "", self.groups.get(kind.iri, kind.key))
+
+    def direct_about(self, iri: str, lang: str) -> list[Sentence]:
+        """The ties written as one property that ``iri`` is either side of."""
+        node, found = ox.NamedNode(iri), []
+        for direct in (k for k in self.names.ties.kinds if k.direct):
+            for quad in self.store.quads_for_pattern(node, ox.NamedNode(direct.iri), None):
+                if isinstance(quad.object, ox.NamedNode):
+                    found.append(self.direct(direct.key, iri, quad.object.value, lang))
+            for quad in self.store.quads_for_pattern(None, ox.NamedNode(direct.iri), node):
+                if isinstance(quad.subject, ox.NamedNode):
+                    found.append(self.direct(direct.key, quad.subject.value, iri, lang))
+        return sorted((s for s in found if s is not None), key=lambda s: fold(s.text))
+
+    def date_of(self, iri: str, lang: str) -> str:
+        """When a tie happened or began, as the language writes a date ("6 June 1996"), or ""."""
+        node = ox.NamedNode(iri)
+        for p in ("date", "startDate"):
+            found = next(self.store.quads_for_pattern(node, ox.NamedNode(ONTOLOGY_NS + p), None), None)
+            if found is not None and isinstance(found.object, ox.Literal):
+                return self.date(found.object.value, lang)[0]
+        return ""
+
+    def figure_of(self, iri: str, lang: str) -> str:
+        """A figure with what it counts and its date: "almost 50,000 museum members (31 January 2022)"."""
+        values: dict[str, list] = {}
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
+            if quad.predicate.value.startswith(ONTOLOGY_NS):
+                values.setdefault(quad.predicate.value[len(ONTOLOGY_NS):], []).append(quad.object)
+        measure = next((v.value for v in values.get("measure", ()) if isinstance(v, ox.NamedNode)), None)
+        writer = _Writer(self, lang, iri, values, measure)
+        what = f" {self.names.label(measure, lang)}" if measure else ""
+        return writer.figure() + what + "".join(part.text for part in writer.when(brackets=True))
+
+    def tie(self, iri: str, lang: str, first: str | None = None) -> Sentence | None:
+        """The sentence of the tie node ``iri`` in ``lang``, naming ``first`` (the entity whose
+        page it is on) before the others on its side; None if no template of its kind can say it
+        (the page then shows the tie's name)."""
+        kind = self.names.ties.of(self.names.types.get(iri, ()))
+        if kind is None:
+            return None
+        values: dict[str, list] = {}
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
+            if quad.predicate.value.startswith(ONTOLOGY_NS):
+                values.setdefault(quad.predicate.value[len(ONTOLOGY_NS):], []).append(quad.object)
+        for found in values.values():
+            found.sort(key=lambda term: (term.value != first, fold(self.names.short_label(term.value, lang)))
+                       if isinstance(term, ox.NamedNode) else (True, term.value))
+        variety = next((v.value for v in values.get(_local(kind.kind_property), ()) if isinstance(v, ox.NamedNode)), None) \
+            if kind.kind_property else None
+        group = self.group(kind, variety)
+        for written in dict.fromkeys((lang, DEFAULT)):  # English where the language has no template for it
+            writer = _Writer(self, written, iri, values, variety)
+            parts = writer.say([self.templates.get(variety or "", {}).get(written, []),
+                                self.templates.get(kind.iri, {}).get(written, [])])
+            if parts is not None:
+                return Sentence(iri, kind.key, group, parts, writer.sort_key(), lang=written)
+        return None
+
+    def direct(self, key: str, subject: str, obj: str, lang: str) -> Sentence | None:
+        """The sentence of a tie written as one property (``subject hkg:unitOf obj``)."""
+        kind = self.names.ties.by_key[key]
+        values = {"subject": [ox.NamedNode(subject)], "object": [ox.NamedNode(obj)]}
+        for written in dict.fromkeys((lang, DEFAULT)):
+            parts = _Writer(self, written, subject, values, None).say([self.templates.get(kind.iri, {}).get(written, [])])
+            if parts is not None:
+                return Sentence(subject, kind.key, self.groups.get(kind.iri, kind.key), parts, tie_property=kind.iri,
+                                lang=written)
+        return None
+
+    # -- names, dates and figures as a language writes them --------------------------------------
+
+    def locale(self, lang: str) -> Locale:
+        try:
+            return Locale.parse(self.grammar.get(lang, {}).get("locale") or lang)
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse("en")
+
+    def name(self, iri: str, lang: str, case: str = "") -> list[Part]:
+        """The name of ``iri`` as a sentence says it, with the article its language puts before it
+        and, in French, the preposition ``case`` ("de", "à") contracted with it."""
+        types = self.names.types.get(iri, ())
+        statement = self.names.is_a(iri, STATEMENT_CLASSES) or self.names.ties.of(types) is not None
+        label = self.names.label(iri, lang) if statement else self.names.short_label(iri, lang)
+        text = str(label)
+        words = text.split()
+        if statement and words and not _is_acronym(words[0]) and not (len(words) > 1 and words[1][:1].isupper()):
+            text = text[0].lower() + text[1:]  # "the founding of ICOM", but "Director General of ICOM"
+        article = self.article(iri, text, lang)
+        lead = _contract(case, article, text)
+        name = Part(text, iri, label.lang if label.lang and label.lang != lang else None)
+        return [Part(lead), name] if lead else [name]
+
+    def article(self, iri: str, text: str, lang: str) -> str:
+        """The article a name takes in ``lang``: "the" or nothing in English; "le", "la", "l'",
+        "les" or nothing in French; nothing in a language whose catalogue says nothing."""
+        grammar = self.grammar.get(lang, {})
+        if PERSON in self.names.types.get(iri, ()) or text in grammar.get("no-article", ()):
+            return ""
+        if "the-words" in grammar:
+            words = {w.casefold() for w in re.findall(r"[\w]+", text)}
+            possessive = re.search(r"[’']s\b", text)
+            takes = (not _is_acronym(text) and not possessive and words & set(grammar["the-words"])) \
+                or text in grammar.get("the-names", ())
+            return "the" if takes else ""
+        if "masculine" in grammar:
+            gender = self.gender(iri, text, lang)
+            if gender == "plural":
+                return "les"
+            if gender and _VOWEL.match(text):
+                return "l'"
+            return {"masculine": "le", "feminine": "la"}.get(gender or "", "")
+        return ""
+
+    def gender(self, iri: str | None, text: str, lang: str) -> str | None:
+        """The grammatical gender of a name in a language that has them, read from the first word
+        of its full name (or the last, for a name left in English); an acronym takes its full
+        name's."""
+        grammar = self.grammar.get(lang, {})
+        full = text
+        if iri is not None and _is_acronym(text):
+            full = str(self.names.label(iri, lang))
+        words = re.findall(r"[\w]+", full.casefold())
+        if not words:
+            return None
+        for word in (words[0], words[-1]):
+            for gender in ("plural", "masculine", "feminine"):
+                if word in grammar.get(gender, ()):
+                    return gender
+        return None
+
+    def date(self, text: str, lang: str) -> tuple[str, str]:
+        """A date as the language writes it ("6 June 1996", "juin 1996", "1996"), and which of
+        the grammar's phrases fits its precision (day, month, year)."""
+        locale = self.locale(lang)
+        match = re.fullmatch(r"(-?\d{4})(?:-(\d\d))?(?:-(\d\d))?", text)
+        if not match:
+            return text, "year"
+        year, month, day = match.groups()
+        try:
+            if day:
+                return format_date(date(int(year), int(month), int(day)), format="long", locale=locale), "day"
+            if month:
+                return format_skeleton("yMMMM", date(int(year), int(month), 1), locale=locale), "month"
+        except ValueError:
+            return text, "year"
+        return year, "year"
+
+    def duration(self, text: str, lang: str) -> str:
+        """An xsd:duration as words: "25 years", "25 ans"."""
+        match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", text)
+        if not match or not any(match.groups()):
+            return text
+        units = zip(match.groups(), ("duration-year", "duration-month", "duration-day"))
+        return " ".join(format_unit(int(n), unit, length="long", locale=self.locale(lang)) for n, unit in units if n)
+
+    def number(self, text: str, lang: str) -> str:
+        """A figure with the language's separators: "50,000", "50 000"."""
+        try:
+            return format_decimal(Decimal(text), locale=self.locale(lang))
+        except (InvalidOperation, ValueError):
+            return text
+
+
+class _Writer:
+    """Fills one template for one tie in one language."""
+
+    def __init__(self, sentences: Sentences, lang: str, iri: str, values: dict[str, list], variety: str | None):
+        self.s, self.lang, self.iri, self.values, self.variety = sentences, lang, iri, values, variety
+        self.grammar = sentences.grammar.get(lang, {})
+
+    def first(self, key: str) -> ox.Literal | ox.NamedNode | None:
+        found = self.values.get(key)
+        return found[0] if found else None
+
+    def qualifier(self) -> str:
+        found = self.first("temporalQualifier")
+        return found.value.rsplit("/", 1)[-1] if isinstance(found, ox.NamedNode) else ""
+
+    def aspect(self) -> int:
+        if self.first("endDate") is not None:
+            return ENDED
+        if self.qualifier() in ONGOING:
+            return ONGOING_ASPECT
+        if self.first("date") is not None or self.first("startDate") is not None:
+            return DATED
+        return UNDATED
+
+    def sort_key(self) -> str:
+        found = self.first("date") or self.first("startDate") or self.first("endDate")
+        return found.value if isinstance(found, ox.Literal) else "9999"
+
+    # which template --------------------------------------------------------------------------
+
+    def can_fill(self, name: str) -> bool:
+        field = name.split(":", 1)[-1]
+        if field in ("when", "(when)"):
+            return True
+        if field == "kind":
+            return self.variety is not None
+        if field == "figure":
+            return self.first("value") is not None
+        if field.startswith("^"):
+            return any(True for _ in self.s.store.quads_for_pattern(None, ox.NamedNode(ONTOLOGY_NS + field[1:]), ox.NamedNode(self.iri)))
+        return bool(self.values.get(field))
+
+    def say(self, choices: list[list[str]]) -> tuple[Part, ...] | None:
+        """The sentence from the first list of templates that has one this tie can fill, taking
+        the template that names the most of what the tie has."""
+        for templates in choices:
+            usable = [t for t in templates if all(self.can_fill(n) for n in _PLACEHOLDER.findall(t))]
+            if usable:
+                best = max(usable, key=lambda t: (len(_PLACEHOLDER.findall(t)), t))
+                return _capitalised(_joined(self.fill(best)))
+        return None
+
+    # filling ---------------------------------------------------------------------------------
+
+    def fill(self, template: str) -> list[Part]:
+        subject = next((n for n in _PLACEHOLDER.findall(template) if n.split(":", 1)[-1] not in ("when", "(when)", "kind", "figure")), None)
+        parts: list[Part] = []
+        for piece in _PIECES.split(template):
+            if not piece:
+                continue
+            if _CHOICE.fullmatch(piece):
+                options = piece[1:-1].split("|")
+                aspect = self.aspect()
+                parts.append(Part(options[aspect] if aspect < len(options) else options[0]))
+            elif _AGREEMENT.fullmatch(piece):
+                parts.append(Part(self.agreement(piece[1:-1].split("/"), subject)))
+            elif _PLACEHOLDER.fullmatch(piece):
+                parts += self.placeholder(piece[1:-1])
+            else:
+                parts.append(Part(piece))
+        return parts
+
+    def agreement(self, options: list[str], subject: str | None) -> str:
+        """The form that agrees with the template's subject: singular/plural, or masculine/
+        feminine/plural."""
+        named = self.named(subject.split(":", 1)[-1]) if subject else []
+        if len(named) > 1:
+            return options[-1]
+        if len(options) > 2 and named and isinstance(named[0], ox.NamedNode):
+            text = str(self.s.names.short_label(named[0].value, self.lang))
+            return options[1] if self.s.gender(named[0].value, text, self.lang) == "feminine" else options[0]
+        return options[0]
+
+    def named(self, field: str) -> list:
+        if field.startswith("^"):
+            found = [q.subject for q in self.s.store.quads_for_pattern(None, ox.NamedNode(ONTOLOGY_NS + field[1:]), ox.NamedNode(self.iri))]
+            return sorted(found, key=lambda t: t.value)
+        return self.values.get(field, [])
+
+    def placeholder(self, name: str) -> list[Part]:
+        case, _, field = name.rpartition(":")
+        if field == "when":
+            return self.when(brackets=False)
+        if field == "(when)":
+            return self.when(brackets=True)
+        if field == "kind":
+            label = str(self.s.names.label(self.variety, self.lang))
+            return [Part(self.indefinite(case, label) + label, self.variety)]
+        if field == "figure":
+            return [Part(self.figure())]
+        out: list[Part] = []
+        terms = self.named(field)
+        for n, term in enumerate(terms):
+            if n:
+                out.append(Part(f" {self.grammar.get('and', 'and')} " if n == len(terms) - 1 else ", "))
+            if isinstance(term, ox.NamedNode):
+                out += self.s.name(term.value, self.lang, case)
+            else:
+                out.append(Part(term.value))
+        return out
+
+    def indefinite(self, case: str, label: str) -> str:
+        """"a "/"an " before a kind in English ({a:kind}); "un "/"une " in French ({un:kind})."""
+        if case == "a":
+            return "an " if re.match(r"[aeio]", label, re.I) else "a "
+        if case == "un":
+            return "une " if self.s.gender(None, label, self.lang) == "feminine" else "un "
+        return ""
+
+    def figure(self) -> str:
+        value = self.first("value")
+        qualifier = self.first("valueQualifier")
+        number = self.s.number(value.value, self.lang) if isinstance(value, ox.Literal) else ""
+        if isinstance(qualifier, ox.NamedNode):
+            return f"{self.s.names.label(qualifier.value, self.lang)} {number}"
+        return number
+
+    def when(self, brackets: bool) -> list[Part]:
+        """The tie's dates as the language says them, with a leading space, or nothing."""
+        g = self.grammar
+        qualifier = self.qualifier()
+        start = self.first("date") or self.first("startDate")
+        end = self.first("endDate")
+        event, duration = self.first("startEvent"), self.first("minimumDuration")
+        if qualifier == "since-event" and isinstance(event, ox.NamedNode):
+            return [Part(" ")] + _phrase(g.get("since-event", "since {event}"), event=self.s.name(event.value, self.lang))
+        if qualifier == "for-more-than" and isinstance(duration, ox.Literal):
+            return [Part(" " + g.get("for-more-than", "for more than {duration}").format(duration=self.s.duration(duration.value, self.lang)))]
+        if start is not None and qualifier == "since" and end is None:
+            return [Part(" " + g.get("since", "since {date}").format(date=self.s.date(start.value, self.lang)[0]))]
+        if start is not None and end is not None:
+            first, last = self.s.date(start.value, self.lang)[0], self.s.date(end.value, self.lang)[0]
+            if brackets:
+                return [Part(" (" + g.get("span", "{start}–{end}").format(start=first, end=last) + ")")]
+            return [Part(" " + g.get("from-to", "from {start} to {end}").format(start=first, end=last))]
+        if start is not None:
+            text, precision = self.s.date(start.value, self.lang)
+            if qualifier and qualifier not in ("in", *ONGOING):  # a qualifier the grammar has no phrase for is kept
+                text = f"{self.s.names.label(self.first('temporalQualifier').value, self.lang)} {text}"
+            if brackets:
+                return [Part(f" ({text})")]
+            return [Part(" " + g.get(precision, "{date}").format(date=text))]
+        if end is not None:
+            return [Part(" " + g.get("until", "until {end}").format(end=self.s.date(end.value, self.lang)[0]))]
+        return []
+
+
+def _local(iri: str | None) -> str:
+    return iri[len(ONTOLOGY_NS):] if iri and iri.startswith(ONTOLOGY_NS) else ""
+
+
+def _is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and " " not in text.strip()
+
+
+def _contract(case: str, article: str, text: str) -> str:
+    """The words before a name: its article, joined to a French preposition ("du", "à l'")."""
+    if case == "de":
+        return {"le": "du ", "les": "des ", "la": "de la ", "l'": "de l'"}.get(article, "d'" if _VOWEL.match(text) else "de ")
+    if case == "à":
+        return {"le": "au ", "les": "aux ", "la": "à la ", "l'": "à l'"}.get(article, "à ")
+    if article == "l'":
+        return "l'"
+    return article + " " if article else ""
+
+
+def _phrase(pattern: str, **fields: list[Part]) -> list[Part]:
+    """``pattern`` with its ``{field}``s replaced by the parts given for them."""
+    out: list[Part] = []
+    for piece in re.split(r"(\{\w+\})", pattern):
+        if piece.startswith("{") and piece[1:-1] in fields:
+            out += fields[piece[1:-1]]
+        elif piece:
+            out.append(Part(piece))
+    return out
+
+
+def _joined(parts: list[Part]) -> tuple[Part, ...]:
+    """Neighbouring plain texts made one, so that a sentence is as few parts as it can be."""
+    out: list[Part] = []
+    for part in parts:
+        if out and part.iri is None and out[-1].iri is None:
+            out[-1] = Part(out[-1].text + part.text)
+        elif part.text:
+            out.append(part)
+    return tuple(out)
+
+
+def _capitalised(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    if not parts:
+        return parts
+    head = parts[0]
+    return (Part(head.text[:1].upper() + head.text[1:], head.iri, head.lang), *parts[1:])

@@ -1,0 +1,193 @@
+"""Ties said as sentences (heritage_kg/sentences.py): every kind of tie in both languages, dates,
+figures and qualifiers as people write them, and `heritage-kg describe`."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from heritage_kg.build import build_store
+from heritage_kg.cli import cli
+from heritage_kg.names import Names
+from heritage_kg.project import ENTITY_NS, LANGUAGES, ONTOLOGY_NS, Project
+from heritage_kg.sentences import Sentences
+from heritage_kg.words import GRAMMAR
+
+ID = ENTITY_NS
+#: A narrow no-break space: how French separates thousands ("50 000").
+NNBSP = "\u202f"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    store = build_store(Project.discover(None), materialised=False)
+    return store, Names(store)
+
+
+@pytest.fixture(scope="module")
+def said(graph):
+    store, names = graph
+    return Sentences(store, names, GRAMMAR)
+
+
+def test_every_kind_of_tie_is_said_in_every_language_of_the_data(graph, said):
+    store, names = graph
+    for kind in names.ties.kinds:
+        if kind.direct:
+            pairs = [(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(kind.iri), None)]
+            cases = [((s, o), {s, o}) for s, o in pairs]
+            say = lambda case, lang: said.direct(kind.key, *case, lang)
+        else:
+            ties = [iri for iri, types in names.types.items() if kind.iri in types]
+            cases = [(iri, {q.object.value for side in kind.sides
+                            for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(side), None)}) for iri in ties]
+            say = lambda case, lang: said.tie(case, lang)
+        assert cases, f"no tie of kind {kind.key} in the data to say"
+        for case, sides in cases:
+            for lang in LANGUAGES:
+                sentence = say(case, lang)
+                assert sentence is not None, f"a {kind.key} tie ({case}) that no {lang} template can say"
+                text = sentence.text
+                assert not re.search(r"[{}<>|]", text), f"a placeholder left in {text!r}"
+                assert text[0].isupper() and text.endswith("."), text
+                assert sentence.kind == kind.key
+                # each side is named, and its name links to its page
+                assert sides <= {part.iri for part in sentence.parts if part.iri}, (text, sides)
+
+
+@pytest.mark.parametrize("tie, lang, expected", [
+    ("membership-icom-blue-shield", "en", "ICOM is a founding member of Blue Shield (1996)."),
+    ("membership-icom-blue-shield", "fr", "L'ICOM est membre fondateur du Bouclier bleu (1996)."),
+    ("agreement-icom-interpol-2000", "en", "ICOM and INTERPOL signed a cooperation agreement in 2000."),
+    ("agreement-icom-interpol-2000", "fr", "L'ICOM et INTERPOL ont signé un accord de coopération en 2000."),
+    ("funding-getty-foundation-icom", "en",
+     "The Getty Foundation has supported ICOM and the ICOM International Committees for more than 25 years."),
+    ("funding-getty-foundation-icom", "fr",
+     "La Getty Foundation soutient l'ICOM et les Comités internationaux de l'ICOM depuis plus de 25 ans."),
+    ("observation-icom-museum-members-2022", "en", "ICOM had almost 50,000 museum members (31 January 2022)."),
+    ("observation-icom-museum-members-2022", "fr",
+     f"L'ICOM comptait près de 50{NNBSP}000 membres muséaux (31 janvier 2022)."),
+    ("founding-blue-shield", "en", "ICOM, ICA, ICOMOS and IFLA founded Blue Shield on 6 June 1996."),
+    ("founding-blue-shield", "fr", "L'ICOM, l'ICA, l'ICOMOS et l'IFLA ont fondé le Bouclier bleu le 6 juin 1996."),
+    ("founding-icom", "fr", "L'ICOM a été créé en 1946."),
+    ("partnership-icom-unesco", "en", "ICOM and UNESCO have worked together since the founding of ICOM."),
+    ("partnership-icom-unesco", "fr", "L'ICOM et l'UNESCO coopèrent depuis la création de l'ICOM."),
+    ("partnership-icom-alecso", "en", "ICOM and ALECSO have worked together since 2002."),
+    ("partnership-icom-alecso", "fr", "L'ICOM et l'ALECSO coopèrent depuis 2002."),
+    ("partnership-icom-aliph", "en", "ICOM and ALIPH work together."),
+    ("partnership-icom-aliph", "fr", "L'ICOM et l'ALIPH coopèrent."),
+    ("mou-icom-aliph-2022", "en", "ICOM and ALIPH signed a memorandum of understanding on 31 January 2022 at the Louvre."),
+    ("mou-icom-aliph-2022", "fr", "L'ICOM et l'ALIPH ont signé un protocole d'accord le 31 janvier 2022 au Musée du Louvre."),
+    ("advice-icom-unesco", "fr", "L'ICOM est un conseiller officiel de l'UNESCO."),
+    ("post-icom-director-general", "en", "Peter Keller is director general of ICOM."),
+])
+def test_a_tie_reads_as_people_write_it(said, tie, lang, expected):
+    sentence = said.tie(ID + tie, lang, first=ID + "icom")
+    assert sentence is not None and sentence.text == expected
+
+
+def test_a_founding_without_founders_agrees_with_what_was_founded(said):
+    assert said.tie(ID + "founding-ancbs", "en").text == "ANCBS was founded on 28 September 2006."
+    assert said.tie(ID + "founding-ancbs", "fr").text == "L'ACNBB a été créée le 28 septembre 2006."
+
+
+def test_a_signature_names_the_signer_the_post_the_agreement_and_the_party(said):
+    sentence = said.tie(ID + "signature-mou-icom-aliph-2022-aliph", "en")
+    assert sentence.text == ("Valéry Freland, Executive Director of ALIPH, signed the memorandum of understanding "
+                             "between ICOM and ALIPH (2022) on behalf of ALIPH.")
+    linked = {part.text: part.iri for part in sentence.parts if part.iri}
+    assert linked["Valéry Freland"] == ID + "valery-freland" and linked["ALIPH"] == ID + "aliph"
+    assert linked["memorandum of understanding between ICOM and ALIPH (2022)"] == ID + "mou-icom-aliph-2022"
+
+
+def test_a_tie_written_as_one_property_is_said_too(said):
+    assert said.direct("unit", ID + "cidoc", ID + "icom", "en").text == "CIDOC is a unit of ICOM."
+    assert said.direct("unit", ID + "cidoc", ID + "icom", "fr").text == "Le CIDOC est une composante de l'ICOM."
+
+
+EXTRA = """@prefix hkg: <https://w3id.org/heritage-kg/ontology#> .
+@prefix kg: <https://w3id.org/heritage-kg/id/> .
+@prefix role: <https://w3id.org/heritage-kg/vocab/roles/> .
+@prefix tq: <https://w3id.org/heritage-kg/vocab/temporal-qualifiers/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+kg:ended a hkg:Membership ; hkg:member kg:icom ; hkg:organisation kg:blue-shield ; hkg:role role:member ;
+    hkg:startDate "1996"^^xsd:gYear ; hkg:temporalQualifier tq:in ; hkg:endDate "2016"^^xsd:gYear .
+tq:around skos:prefLabel "around"@en, "vers"@fr .
+kg:around a hkg:Membership ; hkg:member kg:icom ; hkg:organisation kg:blue-shield ; hkg:role role:member ;
+    hkg:startDate "1990"^^xsd:gYear ; hkg:temporalQualifier tq:around .
+kg:no-member a hkg:Membership ; hkg:organisation kg:blue-shield ; hkg:role role:member .
+"""
+
+
+@pytest.fixture(scope="module")
+def made_up():
+    """The graph with ties the data does not have: one that ended, one with a qualifier the
+    grammar has no phrase for, and one that lacks a side."""
+    store = build_store(Project.discover(None), materialised=False)
+    store.load(EXTRA.encode(), format=ox.RdfFormat.TURTLE)
+    return store, Names(store)
+
+
+def test_an_ended_tie_is_said_in_the_past_with_both_dates(made_up):
+    said = Sentences(*made_up, GRAMMAR)
+    assert said.tie(ID + "ended", "en").text == "ICOM was a member of Blue Shield (1996–2016)."
+    assert said.tie(ID + "ended", "fr").text == "L'ICOM était membre du Bouclier bleu (1996–2016)."
+
+
+def test_a_qualifier_without_a_phrase_is_kept_in_its_own_words(made_up):
+    said = Sentences(*made_up, GRAMMAR)
+    assert said.tie(ID + "around", "en").text == "ICOM is a member of Blue Shield (around 1990)."
+    assert said.tie(ID + "around", "fr").text == "L'ICOM est membre du Bouclier bleu (vers 1990)."
+
+
+def test_a_tie_no_template_can_say_is_left_to_its_name(made_up):
+    assert Sentences(*made_up, GRAMMAR).tie(ID + "no-member", "en") is None
+
+
+def test_a_language_without_a_grammar_writes_names_bare_and_dates_in_its_locale(graph):
+    store, names = graph
+    grammar = {**GRAMMAR, "de": {}}
+    said = Sentences(store, names, grammar)
+    said.templates.setdefault(ONTOLOGY_NS + "Membership", {})["de"] = ["{member} ist {kind} von {organisation}{(when)}."]
+    assert said.tie(ID + "membership-icom-blue-shield", "de").text == "ICOM ist founding member von BSI (1996)."
+    assert said.date("1996-06-06", "de")[0] == "6. Juni 1996"
+
+
+def test_describe_prints_the_sentences_with_their_sources(tmp_path):
+    result = CliRunner().invoke(cli, ["describe", "icom", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Conseil international des musées"
+    sentence = next(line for line in lines if "membre fondateur du Bouclier bleu" in line)
+    assert sentence.strip().startswith("L'ICOM est membre fondateur du Bouclier bleu (1996). [")
+    numbers = re.findall(r"\[(\d+)\]", sentence)
+    assert numbers and "Sources et expressions clés" in lines
+    cited = re.search(rf"^  \[{numbers[0]}\] (.*?)(?=^  \[|\Z)", result.stdout, re.M | re.S)
+    assert cited and re.search(r", ligne \d+ : « .+ »", " ".join(cited.group(1).split()))
+    assert "Fondations et adhésions" in lines and "Chiffres" in lines
+
+
+def test_describe_as_json_carries_each_sentence_with_its_sources():
+    result = CliRunner().invoke(cli, ["describe", "kg:blue-shield", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    said = [s for g in found["groups"] for s in g["sentences"]]
+    first = next(s for s in said if s["text"] == "ICOM is a founding member of Blue Shield (1996).")
+    assert first["tie"] == ID + "membership-icom-blue-shield"
+    assert any(source["line"] == "14" and source["phrase"] for source in first["sources"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["describe", "no-such-thing"], "Error: entity 'no-such-thing': no such entity in the graph"),
+    (["describe", "icom", "--lang", "de"], "Error: Invalid value for '--lang'"),
+    (["describe", "icom", "--format", "xml"], "Error: Invalid value for '--format'"),
+])
+def test_describe_refuses_bad_input_in_one_line(args, message):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith(message)
