@@ -4,6 +4,7 @@ document it cites, and everything loadable by rdflib and Oxigraph."""
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 
 import pyoxigraph as ox
@@ -108,3 +109,17 @@ def test_loads_in_rdflib_and_oxigraph_without_warnings(path, caplog):
     assert len(graph) == len({(t.subject, t.predicate, t.object) for t in loaded.triples[path]
                               if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}) + \
         sum(1 for t in loaded.triples[path] if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))
+
+
+def test_no_text_in_the_data_names_a_raw_iri():
+    """Labels, descriptions, comments and reasons are read by people on the pages and in
+    `describe`: they name what they mention in words, never as kg:slug or hkg:term."""
+    found = []
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        store = ox.Store()
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        for quad in store:
+            text = quad.object
+            if isinstance(text, ox.Literal) and text.language and re.search(r"\b(kg|hkg):[A-Za-z]", text.value):
+                found.append(f"{path.name}: {text.value[:80]}")
+    assert not found, found
