@@ -75,7 +75,8 @@ def icom_ties(store) -> set[str]:
         SELECT DISTINCT ?tie WHERE {{ ?tie ?p <{ID}icom> ; a/rdfs:subClassOf* ?c .
                                       VALUES ?c {{ hkg:Relationship hkg:Observation }} }}""")
     units = store.query(f"SELECT ?unit WHERE {{ ?unit <https://w3id.org/heritage-kg/ontology#unitOf> <{ID}icom> }}")
-    return {"/page/" + row["tie"].value[len(ID):] for row in rows} | {"/page/" + row["unit"].value[len(ID):] for row in units}
+    return {f"/page/{row['tie'].value[len(ID):]}?lang=en" for row in rows} | \
+        {f"/page/{row['unit'].value[len(ID):]}?lang=en" for row in units}
 
 
 def test_a_hub_lists_its_ties_a_page_at_a_time(big):
@@ -96,12 +97,12 @@ def test_a_hub_lists_its_ties_a_page_at_a_time(big):
         assert ("prev" in moves) == (pages > 1)
         url = moves.get("next")
         if url:
-            assert url == f"/page/icom?p={pages + 1}"
+            assert url == f"/page/icom?lang=en&p={pages + 1}"
     assert pages == -(-len(expected) // PER_PAGE)
     assert len(seen) == len(set(seen)) and set(seen) == expected
     # the pages follow one order: by date, so that the added agreements run from 1900 on
     added = [link for link in seen if link.startswith("/page/paging-agreement-")]
-    years = [1900 + int(link[-3:]) % 120 for link in added]
+    years = [1900 + int(link.split("?")[0][-3:]) % 120 for link in added]
     assert years == sorted(years)
 
 
@@ -122,10 +123,12 @@ def test_pages_keep_the_language(big):
     html = page(client, "/page/icom?lang=fr&p=2&utm_source=x")
     # the page is cached, so its links keep only the language, not what this client added
     assert pager_links(html) == {"prev": "/page/icom?lang=fr", "next": "/page/icom?lang=fr&p=3"}
-    assert 'href="/page/icom?p=2"' in html  # the switch to English keeps the page
-    # an unknown language is English, with English links (a page rendered first here)
+    assert 'href="/page/icom?p=2&amp;lang=en"' in html  # the switch to English keeps the page
+    # an unknown language is the browser's, here English, with English links (a page rendered first here)
     assert pager_links(page(client, "/kinds/Agreement?lang=xx&p=2&utm_source=x")) == {
-        "prev": "/kinds/Agreement", "next": "/kinds/Agreement?p=3"}
+        "prev": "/kinds/Agreement?lang=en", "next": "/kinds/Agreement?lang=en&p=3"}
+    french = client.get("/kinds/Agreement?lang=xx&p=2", headers={"accept-language": "fr-CH, fr;q=0.9, en;q=0.8"}).text
+    assert pager_links(french) == {"prev": "/kinds/Agreement?lang=fr", "next": "/kinds/Agreement?lang=fr&p=3"}
     assert "précédents" in html and " sur " in html
 
 
@@ -185,7 +188,7 @@ def test_a_kind_lists_its_members_a_page_at_a_time(big):
     names, url = [], "/kinds/Agreement"
     while url:
         html = page(client, url)
-        names += re.findall(r'<tr><td><a href="/page/([^"]+)">', html)
+        names += re.findall(r'<tr><td><a href="/page/([^"?]+)\?lang=en">', html)
         assert f'<span class="count">{total}</span>' in html
         url = pager_links(html).get("next")
     assert len(names) == len(set(names)) == total
@@ -200,7 +203,7 @@ def test_the_home_page_lists_the_first_organisations_and_links_to_all(big):
     html = page(client, "/")
     listed = html[html.index('<ul class="columns">'):].split("</ul>")[0]
     assert listed.count("<li>") == PER_PAGE
-    assert f'and {total - PER_PAGE:,} more · <a href="/kinds/Organisation">' in html
+    assert f'and {total - PER_PAGE:,} more · <a href="/kinds/Organisation?lang=en">' in html
     assert f'<span class="count">{total}</span>' in page(client, "/kinds/Organisation")
 
 

@@ -50,7 +50,7 @@ def test_page_lists_queries_and_shares_urls(client):
     assert page.status_code == 200
     for named in NAMED.values():
         assert named.title in page.text
-    assert 'href="/query?name=partners&amp;organisation=iccrom"' in page.text
+    assert 'href="/query?name=partners&amp;organisation=iccrom&amp;lang=en"' in page.text
     assert "<script>" not in page.text, "no inline script: the CSP would refuse it"
 
 
@@ -70,6 +70,6 @@ def test_the_query_page_speaks_french_and_keeps_the_language(client):
     assert '<input type="hidden" name="lang" value="fr">' in html
     assert 'href="/query?name=partners&amp;lang=fr"' in html
     assert 'href="/query?name=founders&amp;organisation=icom&amp;lang=fr">Lien vers cette requête</a>' in html
-    assert 'href="/query?name=founders&amp;organisation=icom" hreflang="en" lang="en">English</a>' in html
+    assert 'href="/query?name=founders&amp;organisation=icom&amp;lang=en" hreflang="en" lang="en">English</a>' in html
     # "lang" is the page's, not a parameter of the query
     assert 'class="qp-error"' in html and 'role="alert" hidden' in html

@@ -22,7 +22,7 @@ from ..store import Opened
 from ..words import TEXT
 from . import downloads, entity, ontologydoc, pages, querypage, search, sparql
 from .security import BodySizeLimit, SecurityHeaders
-from .site import authored_graph, lang_of, problem
+from .site import NegotiatedLanguage, authored_graph, lang_of, problem, sentences
 from .state import STATIC, Settings, State, names
 
 
@@ -64,7 +64,7 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
     app = Starlette(
         routes=routes,
         exception_handlers={404: _not_found},
-        middleware=[Middleware(SecurityHeaders), Middleware(BodySizeLimit, limit=settings.max_body)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodySizeLimit, limit=settings.max_body), Middleware(NegotiatedLanguage)],
         lifespan=lifespan,
     )
     app.state.hkg = state
@@ -73,9 +73,9 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
 
 def _warm(state: State) -> None:
     """Make what every page needs with the app rather than on its first request (the start-up
-    time at scale is in docs/scaling.md): the names, the authored graph, the search index, the
-    counts; then the ties of the hubs."""
-    names(state), authored_graph(state), search.index(state), state.data_version, state.triples
+    time at scale is in docs/scaling.md): the names, the authored graph, the sentences, the
+    search index, the counts; then the ties of the hubs."""
+    names(state), authored_graph(state), sentences(state), search.index(state), state.data_version, state.triples
     entity.warm_hubs(state)
 
 

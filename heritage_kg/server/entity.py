@@ -17,6 +17,7 @@ from starlette.routing import Route
 from ..jsonld import embedded_jsonld
 from ..project import ENTITY_NS, VOCAB_NS
 from ..serialise import serialise_triples
+from ..words import TEXT
 from . import paging
 from .entitypage import View
 from .negotiation import DATA_FORMATS, OFFERS, choose
@@ -68,7 +69,10 @@ def routes(state: State) -> list[Route]:
             listed = ", ".join(dict.fromkeys(OFFERS))
             return problem(request, 406, f"cannot answer in any type you accept; available: {listed}", {"Vary": "Accept"})
         target = OFFERS[chosen]
-        location = with_lang(f"/page/{key}", lang_of(request)) if target == "html" else f"/data/{key}{target}"
+        # the page in the language asked for, else at its plain address, whose language is the browser's
+        asked = request.query_params.get("lang")
+        page = with_lang(f"/page/{key}", asked) if asked in TEXT else f"/page/{key}"
+        location = page if target == "html" else f"/data/{key}{target}"
         return Response(status_code=303, headers={"Location": location, "Vary": "Accept", "Cache-Control": CACHE_CONTROL})
 
     async def entity_iri(request: Request) -> Response:

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from ..words import DEFAULT
 from .site import lang_of
 
 PER_PAGE = 100
@@ -57,7 +56,7 @@ def url_of(request: Request, page: int, keep: tuple[str, ...] = ()) -> str:
     (a search's query). No other parameter is kept: the page is cached, and its links must not
     carry what one client happened to add."""
     lang = lang_of(request)
-    params = [("lang", lang)] if lang != DEFAULT else []
+    params = [("lang", lang)]
     params += [(name, request.query_params[name]) for name in keep if request.query_params.get(name)]
     if page > 1:
         params.append(("p", str(page)))

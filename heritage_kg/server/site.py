@@ -13,8 +13,10 @@ from typing import Callable
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..build import build_store
@@ -33,25 +35,20 @@ ENV = environment()
 # -- language and links ---------------------------------------------------------------------------
 
 def with_lang(url: str, lang: str) -> str:
-    """``url`` in language ``lang``: the default language needs no parameter; a fragment stays last."""
-    if lang == DEFAULT:
-        return url
+    """``url`` in language ``lang``; a fragment stays last. Every link of the site names its
+    language, English too: an address without one is where a reader arrives from elsewhere, and
+    its language is the browser's (`lang_of`)."""
     path, hash_, fragment = url.partition("#")
     joiner = "&" if "?" in path else "?"
     return f"{path}{joiner}lang={lang}{hash_}{fragment}"
 
 
 def switch_url(request: Request, lang: str, keep: tuple[str, ...] = ()) -> list[dict]:
-    """This page in each other language (its code, its name in itself, its address), keeping the
-    query parameters named in ``keep``."""
+    """This page in each language (its code, its name in itself, its address, and whether it is
+    the page's own), keeping the query parameters named in ``keep``."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k in keep]
-    out = []
-    for other in LANGS:
-        if other != lang:
-            query = params + ([("lang", other)] if other != DEFAULT else [])
-            out.append({"lang": other, "name": TEXT[other]["language_name"],
-                        "href": request.url.path + ("?" + urlencode(query) if query else "")})
-    return out
+    return [{"lang": other, "name": TEXT[other]["language_name"], "current": other == lang,
+             "href": request.url.path + "?" + urlencode(params + [("lang", other)])} for other in LANGS]
 
 
 def page_url(iri: str, lang: str = "en") -> str | None:
@@ -127,6 +124,58 @@ def problem(request: Request, status: int, message: str, headers: dict[str, str]
 
 
 def lang_of(request) -> str:
-    """The language a request asks for with ``?lang=``, else the default."""
-    value = request.query_params.get("lang", DEFAULT)
-    return value if value in TEXT else DEFAULT
+    """The language of a page: the one its address asks for (``?lang=``), else the first of the
+    browser's ``Accept-Language`` that the site speaks, else the default."""
+    value = request.query_params.get("lang")
+    return value if value in TEXT else negotiated(request.headers.get("accept-language", ""))
+
+
+def negotiated(header: str) -> str:
+    """The first language of an ``Accept-Language`` header, by weight, that the site speaks:
+    "fr-CH, fr;q=0.9, en;q=0.8" gives "fr"."""
+    wanted = []
+    for n, item in enumerate(header.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().split("-")[0].lower()
+        if weight > 0 and primary:
+            wanted.append((-weight, n, primary))
+    for _, _, primary in sorted(wanted):
+        if primary in TEXT:
+            return primary
+        if primary == "*":
+            return DEFAULT
+    return DEFAULT
+
+
+class NegotiatedLanguage:
+    """Says that a page asked for without ``?lang=`` is in the language the browser's
+    ``Accept-Language`` chose (``Vary``, ``Content-Language``), so that no cache hands it to a
+    reader of another language."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        asked = request.query_params.get("lang") in TEXT
+        lang = lang_of(request)
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers["content-language"] = lang
+                    if not asked:
+                        headers.add_vary_header("Accept-Language")
+            await send(message)
+
+        await self.app(scope, receive, sending)

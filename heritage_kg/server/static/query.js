@@ -101,7 +101,7 @@
   function paramsOf(form) {
     var params = {};
     new FormData(form).forEach(function (value, key) {
-      if (key !== "name") params[key] = String(value);
+      if (key !== "name" && key !== "lang") params[key] = String(value);  // the page's own, not the query's
     });
     return params;
   }

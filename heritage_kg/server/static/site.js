@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var lang = document.documentElement.lang === "fr" ? "fr" : "en";
+  var lang = document.documentElement.lang || "en";
   var counter = 0;
 
   function isLocalPath(href) {
