@@ -7,6 +7,7 @@ import pyoxigraph as ox
 from . import RELEASE_DATE, __version__
 from .formats import RDF_FORMATS
 from .project import BASE, LANGUAGES
+from .stats import WIKIDATA
 from .terms import PREFIXES
 
 DATASET = BASE + "dataset"
@@ -56,6 +57,19 @@ def describe(stats: dict) -> list[ox.Triple]:
         add(ds, "void:classPartition", part)
         add(part, "void:class", _n(cls))
         add(part, "void:entities", integer(count))
+    # the links to Wikidata, as a linkset: which predicate, towards which dataset, how many
+    links, wikidata = ox.NamedNode(f"{DATASET}/wikidata-links"), ox.NamedNode("https://www.wikidata.org/")
+    add(ds, "void:subset", links)
+    add(links, "rdf:type", _n("void:Linkset"))
+    add(links, "void:linkPredicate", _n("owl:sameAs"))
+    add(links, "void:subjectsTarget", ds)
+    add(links, "void:objectsTarget", wikidata)
+    add(links, "void:triples", integer(stats.get("wikidata_links", 0)))
+    add(links, "dcterms:title", ox.Literal("Links to Wikidata", language="en"))
+    add(links, "dcterms:title", ox.Literal("Liens vers Wikidata", language="fr"))
+    add(wikidata, "rdf:type", _n("void:Dataset"))
+    add(wikidata, "dcterms:title", ox.Literal("Wikidata"))
+    add(wikidata, "void:uriSpace", ox.Literal(WIKIDATA))
     for name, spec in sorted(RDF_FORMATS.items()):
         dist = ox.NamedNode(f"{BASE}download/heritage-kg{spec.suffix}")
         add(ds, "dcat:distribution", dist)

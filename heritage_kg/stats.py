@@ -11,7 +11,10 @@ from .terms import short
 _PREFIX = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
+#: Where the Wikidata items the entities are the same as live.
+WIKIDATA = "http://www.wikidata.org/entity/"
 _ENTITY = "FILTER(STRSTARTS(STR(?e), 'https://w3id.org/heritage-kg/id/'))"
 
 
@@ -45,6 +48,8 @@ def compute(store: ox.Store) -> dict:
         ?e a hkg:Agreement ; hkg:agreementKind ?kind } GROUP BY ?kind ORDER BY DESC(?n) ?kind""")
     sources = _pairs(store, """SELECT ?source (COUNT(?ev) AS ?n) WHERE {
         ?node hkg:evidence ?ev . ?ev hkg:source ?source } GROUP BY ?source ORDER BY ?source""")
+    links = next(iter(store.query(_PREFIX + f"""SELECT (COUNT(*) AS ?n) WHERE {{
+        ?e owl:sameAs ?w . FILTER(STRSTARTS(STR(?w), "{WIKIDATA}")) }}""")))[0]
     total = _entity_count(store)
     labels = {}
     for lang in LANGUAGES:
@@ -61,6 +66,7 @@ def compute(store: ox.Store) -> dict:
         "agreements_per_kind": dict(agreements),
         "statements_per_source": dict(sources),
         "label_coverage": labels,
+        "wikidata_links": int(links.value),
     }
 
 

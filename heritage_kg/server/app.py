@@ -9,21 +9,23 @@ from __future__ import annotations
 import contextlib
 import gc
 
+from brotli_asgi import BrotliMiddleware
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from ..build import build_store
 from ..project import Project
 from ..store import Opened
 from ..words import TEXT
 from . import downloads, entity, ontologydoc, pages, querypage, search, sparql
+from .assets import VersionedStatic
+from .render import ASSETS
 from .security import BodySizeLimit, SecurityHeaders
 from .site import NegotiatedLanguage, authored_graph, lang_of, problem, sentences
-from .state import STATIC, Settings, State, names
+from .state import Settings, State, names
 
 
 def create_app(project: Project, settings: Settings | None = None, opened: Opened | None = None) -> Starlette:
@@ -44,7 +46,7 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
     # the one route table: the first route that matches a path answers it
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
               *entity.routes(state), *ontologydoc.routes(state), *search.routes(state),
-              Mount("/static", StaticFiles(directory=STATIC), name="static")]
+              Mount("/static", VersionedStatic(ASSETS), name="static")]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -64,7 +66,10 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
     app = Starlette(
         routes=routes,
         exception_handlers={404: _not_found},
-        middleware=[Middleware(SecurityHeaders), Middleware(BodySizeLimit, limit=settings.max_body), Middleware(NegotiatedLanguage)],
+        # compressed with brotli where the client accepts it, else gzip; not the dumps, which are
+        # files sent as they are (with ranges, for resumed downloads)
+        middleware=[Middleware(BrotliMiddleware, quality=5, minimum_size=1024, gzip_fallback=True, excluded_handlers=["^/download/"]),
+                    Middleware(SecurityHeaders), Middleware(BodySizeLimit, limit=settings.max_body), Middleware(NegotiatedLanguage)],
         lifespan=lifespan,
     )
     app.state.hkg = state

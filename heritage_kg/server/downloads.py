@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from datetime import datetime, timezone
 from pathlib import Path
 
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from ..export import export_utf8
 from ..formats import RDF_FORMATS
 from ..serialise import serialise_triples
 from ..stats import compute
+from ..store import MANIFEST
 from .negotiation import choose, not_modified
 from .site import CACHE_CONTROL, lang_of, render, switch_url
 from .state import State
@@ -74,11 +76,48 @@ def dump(state: State, request: Request) -> Response:
     return _cacheable(request, body, etag, spec.media_type + charset, disposition)
 
 
+#: Up to this many triples, the download page makes every dump to give its size and checksum
+#: (a second or two for the bundled data); above it, only those already made or kept.
+EAGER_TRIPLES = 250_000
+
+
+def _files(state: State) -> list[dict]:
+    """Each dump: its format, media type, address, and, where it is made or cheap to make, its
+    size and SHA-256."""
+    eager = state.triples <= EAGER_TRIPLES
+    out = []
+    for name, spec in RDF_FORMATS.items():
+        size = sha256 = None
+        try:
+            if name == "nt" and state.kept_dump is not None:
+                size, sha256 = state.kept_dump.path.stat().st_size, state.kept_dump.sha256
+            elif eager or ("dump", name) in state:
+                body, _ = _dump(state, name)
+                size, sha256 = len(body), hashlib.sha256(body).hexdigest()
+        except (DataError, OSError):
+            pass  # the dump itself answers 503, and says why
+        out.append({"name": name, "media_type": spec.media_type, "file": f"heritage-kg{spec.suffix}",
+                    "href": f"/download/heritage-kg{spec.suffix}", "size": size, "sha256": sha256})
+    return out
+
+
+def _modified(state: State) -> datetime:
+    """When the published data last changed: the on-disk store's manifest, or the newest file of
+    the graph."""
+    if state.store_dir is not None:
+        stamp = (state.store_dir / MANIFEST).stat().st_mtime
+    else:
+        stamp = max(path.stat().st_mtime for path in state.project.graph_files())
+    return datetime.fromtimestamp(stamp, tz=timezone.utc)
+
+
 def index(state: State, request: Request) -> Response:
     lang = lang_of(request)
-    formats = [{"name": name, "media_type": spec.media_type, "href": f"/download/heritage-kg{spec.suffix}"}
-               for name, spec in RDF_FORMATS.items()]
-    return HTMLResponse(render("download.html", lang, formats=formats, triples=state.triples,
+    base = str(request.base_url).rstrip("/")
+    files = _files(state)
+    return HTMLResponse(render("download.html", lang, formats=files, triples=state.triples, base=base,
+                               modified=_modified(state).strftime("%Y-%m-%d %H:%M UTC"),
+                               example=files[0],
                                switch=switch_url(request, lang)))
 
 

@@ -19,7 +19,7 @@ from . import paging
 from .diagram import diagram
 from .negotiation import DATA_FORMATS
 from .render import safe_href
-from .site import page_url, with_lang
+from .site import number, page_url, with_lang
 
 HKG = ONTOLOGY_NS
 
@@ -297,7 +297,7 @@ class View:
         if counts:
             headings = GROUPS.get(self.lang, GROUPS[DEFAULT])
             rows.append({"label": t["ties"], "refs": [],
-                         "vals": [{"text": f"{headings.get(g, g)}: {counts[g]:,}", "href": "#group-" + g}
+                         "vals": [{"text": f"{headings.get(g, g)}: {number(counts[g], self.lang)}", "href": "#group-" + g}
                                   for g in _group_order(counts)]})
         return rows
 

@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .state import TEMPLATES
+from .assets import Assets
+from .state import STATIC, TEMPLATES
+
+#: The static files, linked from the pages under versioned names.
+ASSETS = Assets(STATIC)
 
 
 def safe_href(iri: str) -> str | None:
@@ -32,4 +36,5 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True))
     env.filters["safe_href"] = safe_href
     env.filters["json_script"] = json_for_script
+    env.globals["static"] = ASSETS.url
     return env

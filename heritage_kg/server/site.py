@@ -13,6 +13,7 @@ from typing import Callable
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from babel.numbers import format_decimal
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -76,10 +77,16 @@ def sentences(state: State) -> Sentences:
 
 # -- responses ------------------------------------------------------------------------------------
 
+def number(value: int, lang: str) -> str:
+    """A count as ``lang`` writes it: "9,672", "9 672"."""
+    return format_decimal(value, locale=GRAMMAR.get(lang, {}).get("locale") or DEFAULT)
+
+
 def render(template: str, lang: str, **context) -> str:
-    """``template`` in ``lang``, with its words (``t``), the languages, and ``url(path)``, which
-    gives a path of the site in the page's language."""
+    """``template`` in ``lang``, with its words (``t``), the languages, ``url(path)``, which
+    gives a path of the site in the page's language, and ``number(n)``, a count in its style."""
     return ENV.get_template(template).render(lang=lang, t=TEXT[lang], langs=LANGS, default_lang=DEFAULT,
+                                             number=lambda value: number(value, lang),
                                              language_names={code: TEXT[code]["language_name"] for code in LANGS},
                                              url=lambda path: with_lang(path, lang), **context)
 
