@@ -91,7 +91,7 @@ def _files(state: State) -> list[dict]:
         try:
             if name == "nt" and state.kept_dump is not None:
                 size, sha256 = state.kept_dump.path.stat().st_size, state.kept_dump.sha256
-            elif eager or ("dump", name) in state:
+            elif eager or state.holds(("dump", name)):
                 body, _ = _dump(state, name)
                 size, sha256 = len(body), hashlib.sha256(body).hexdigest()
         except (DataError, OSError):

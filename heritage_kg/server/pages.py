@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +13,8 @@ from ..names import STATEMENT_CLASSES, Names, fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..words import TEXT
 from . import paging
-from .site import cacheable, lang_of, page_url, problem, render, switch_url, with_lang
+from .kindtable import COLUMNS, KindTables, as_csv, as_json, ordered, shown_columns
+from .site import authored_graph, cacheable, lang_of, page_url, problem, render, switch_url, with_lang
 from .state import State, names
 
 
@@ -87,45 +89,79 @@ def _kinds(state: State):
 
         return cacheable(request, state, ("kinds", lang), make, "text/html; charset=utf-8")
 
+    def tables() -> KindTables:
+        return state.cached("pages:kind-tables", lambda: KindTables(names(state), authored_graph(state)))
+
+    def chosen(request: Request, lang: str) -> tuple[str, list[dict], list[str], str, bool]:
+        """The kind asked for, its rows in the order asked for, the columns shown, and that order.
+
+        Raises:
+            paging.BadPage: no such kind, or a sort that is not a column.
+        """
+        known = names(state)
+        name = request.path_params["name"]
+        cls = ONTOLOGY_NS + name
+        if cls not in known.classes:
+            raise paging.BadPage(404, f"no kind of entity is called {name!r}")
+        column, order = request.query_params.get("sort", "name"), request.query_params.get("order", "asc")
+        if column not in COLUMNS or order not in ("asc", "desc"):
+            raise paging.BadPage(400, f"sort={column[:20]!r}, order={order[:20]!r}: sort is one of {', '.join(COLUMNS)}, "
+                                      "order is asc or desc")
+        rows = state.cached(("members", cls, lang), lambda: tables().rows(cls, lang))
+        columns = shown_columns(rows)
+        return cls, state.cached(("members", cls, lang, column, order),
+                                 lambda: ordered(rows, column, order == "desc")), columns, column, order == "desc"
+
     def kind(request: Request) -> Response:
         lang = lang_of(request)
         known = names(state)
-        cls = ONTOLOGY_NS + request.path_params["name"]
-        if cls not in known.classes:
-            return problem(request, 404, f"no kind of entity is called {request.path_params['name']!r}")
-
-        def sorted_members() -> list[str]:
-            members = [i for i in known.instances.get(cls, []) if i.startswith((ENTITY_NS, VOCAB_NS))]
-            return sorted(members, key=lambda i: fold(known.label(i, lang)))
-
-        # the order once per kind and language; the page number is checked before anything is
-        # cached under it
-        ordered = state.cached(("members", cls, lang), sorted_members)
         try:
+            cls, rows, columns, column, descending = chosen(request, lang)
             number = paging.requested(request)
-            shown, pager = paging.cut(ordered, number, request)
+            shown, pager = paging.cut(rows, number, request, keep=("sort", "order"))
         except paging.BadPage as bad:
             return problem(request, bad.status, bad.message)
 
         def make() -> str:
-            members = [{"label": known.label(i, lang), "acronym": known.acronym(i, lang),
-                        "kind": known.kind_label(i, lang), "href": page_url(i, lang)} for i in shown]
+            members = [{**row, "href": page_url(row["iri"], lang), "seat_href": page_url(row["seat_iri"], lang) if row["seat_iri"] else None}
+                       for row in shown]
             supers = [{"label": known.label(u, lang), "href": with_lang("/kinds/" + local_name(u), lang)}
                       for u in sorted(known.supers.get(cls, ())) if u in known.classes]
-            return render("kind.html", lang, name=local_name(cls), label=known.label(cls, lang), total=len(ordered),
-                          pager=pager, doc=page_url(cls, lang), members=members, supers=supers,
-                          switch=switch_url(request, lang, keep=("p",)))
+            base = "/kinds/" + local_name(cls)
+            heads = [{"key": c, "sorted": "descending" if c == column and descending else "ascending" if c == column else None,
+                      "href": with_lang(base + "?" + urlencode({"sort": c, "order": "desc" if c == column and not descending else "asc"}), lang)}
+                     for c in columns]
+            order = urlencode({"sort": column, "order": "desc" if descending else "asc"})
+            downloads = [{"name": suffix.upper(), "href": f"{base}.{suffix}?{order}&lang={lang}"} for suffix in ("csv", "json")]
+            return render("kind.html", lang, name=local_name(cls), label=known.label(cls, lang), total=len(rows),
+                          pager=pager, doc=page_url(cls, lang), members=members, supers=supers, heads=heads,
+                          downloads=downloads, switch=switch_url(request, lang, keep=("p", "sort", "order")))
 
-        return cacheable(request, state, ("kind", cls, lang, number), make, "text/html; charset=utf-8")
+        return cacheable(request, state, ("kind", cls, lang, number, column, descending), make, "text/html; charset=utf-8")
 
-    return kinds, kind
+    def kind_data(request: Request) -> Response:
+        lang = lang_of(request)
+        fmt = request.path_params["fmt"]
+        if fmt not in ("csv", "json"):
+            return problem(request, 404, f"no list of a kind as {fmt[:20]!r} (csv, json)")
+        try:
+            cls, rows, columns, column, descending = chosen(request, lang)
+        except paging.BadPage as bad:
+            return problem(request, bad.status, bad.message)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+        return cacheable(request, state, ("kind-data", cls, lang, fmt, column, descending),
+                         lambda: (as_csv if fmt == "csv" else as_json)(rows, columns), media,
+                         {"Content-Disposition": f'inline; filename="{local_name(cls)}.{fmt}"'})
+
+    return kinds, kind, kind_data
 
 
 def routes(state: State) -> list[Route]:
     """The home page and the kinds."""
-    kinds, kind = _kinds(state)
+    kinds, kind, kind_data = _kinds(state)
     return [
         Route("/", _home(state), name="home"),
         Route("/kinds", kinds, name="kinds"),
+        Route("/kinds/{name}.{fmt}", kind_data, name="kind-data"),
         Route("/kinds/{name}", kind, name="kind"),
     ]

@@ -44,11 +44,6 @@ class State:
 
     _key_locks: dict = field(default_factory=dict)
 
-    def __contains__(self, key) -> bool:
-        """Whether the value under ``key`` is made and kept already."""
-        with self._lock:
-            return key in self._cache
-
     def cached(self, key, make, keep=None):
         """Compute once per process (dumps, the ontology page, the search index), or each time
         when ``keep`` says the value is not worth keeping.
