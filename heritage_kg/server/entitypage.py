@@ -230,7 +230,7 @@ class View:
 
     def sentence(self, said: Sentence, evidence: list[dict]) -> dict:
         """A sentence as the template shows it: its parts, each name linked to its page."""
-        parts = [{"text": part.text, "href": page_url(part.iri, self.lang) if part.iri else None,
+        parts = [{"text": part.text, "href": page_url(part.iri, self.lang) if part.iri and part.iri != self.iri else None,
                   "lang": part.lang if part.lang and part.lang != self.lang else None} for part in said.parts]
         return {"parts": parts, "text": said.text, "href": page_url(said.tie, self.lang), "iri": said.tie,
                 "lang": said.lang if said.lang != self.lang else None,

@@ -14,7 +14,7 @@ from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..words import TEXT
 from . import paging
 from .kindtable import COLUMNS, KindTables, as_csv, as_json, ordered, shown_columns
-from .site import authored_graph, cacheable, lang_of, page_url, problem, render, switch_url, with_lang
+from .site import authored_graph, cacheable, lang_of, page_url, problem, render, sentences, switch_url, with_lang
 from .state import State, names
 
 
@@ -123,8 +123,9 @@ def _kinds(state: State):
             return problem(request, bad.status, bad.message)
 
         def make() -> str:
-            members = [{**row, "href": page_url(row["iri"], lang), "seat_href": page_url(row["seat_iri"], lang) if row["seat_iri"] else None}
-                       for row in shown]
+            said = sentences(state)
+            members = [{**row, "href": page_url(row["iri"], lang), "seat_href": page_url(row["seat_iri"], lang) if row["seat_iri"] else None,
+                        "founded_text": said.date(row["founded"], lang)[0] if row["founded"] else ""} for row in shown]
             supers = [{"label": known.label(u, lang), "href": with_lang("/kinds/" + local_name(u), lang)}
                       for u in sorted(known.supers.get(cls, ())) if u in known.classes]
             base = "/kinds/" + local_name(cls)
@@ -133,7 +134,7 @@ def _kinds(state: State):
                      for c in columns]
             order = urlencode({"sort": column, "order": "desc" if descending else "asc"})
             downloads = [{"name": suffix.upper(), "href": f"{base}.{suffix}?{order}&lang={lang}"} for suffix in ("csv", "json")]
-            return render("kind.html", lang, name=local_name(cls), label=known.label(cls, lang), total=len(rows),
+            return render("kind.html", lang, kind_name=local_name(cls), label=known.label(cls, lang), total=len(rows),
                           pager=pager, doc=page_url(cls, lang), members=members, supers=supers, heads=heads,
                           downloads=downloads, switch=switch_url(request, lang, keep=("p", "sort", "order")))
 

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from ..errors import HeritageKGError, UsageError
 from ..queries import NamedQuery, catalogue, query_form
 from ..terms import PREFIXES
-from ..words import DEFAULT
+from ..words import DEFAULT, TEXT
 from .site import lang_of, render, switch_url, with_lang
 from .state import State
 
@@ -218,6 +218,7 @@ def _page(state: State, queries: dict[str, NamedQuery], request: Request) -> HTM
             "prefixes": PREFIXES,
             "initial": initial,
             "downloads": {kind: [list(d) for d in pairs] for kind, pairs in DOWNLOADS.items()},
+            "words": {"editor": TEXT[lang]["qp_editor_label"], "results_per_page": TEXT[lang]["qp_rows_label"]},
         },
     }
     # (the named queries' titles and descriptions are written in English, in their headers)

@@ -49,6 +49,8 @@
     resizeable: true
   });
 
+  labelControls();
+
   var yasr = new Yasr(resultsEl, {
     persistenceId: null,
     // IRIs in the table are shortened with the project's prefixes and those the query declares.
@@ -56,6 +58,24 @@
     pluginOrder: ["table", "response"],
     defaultPlugin: "table"
   });
+
+  labelControls();
+  new MutationObserver(labelControls).observe(resultsEl, { childList: true, subtree: true });
+
+  // YASGUI's editor and result view leave some controls without a name a screen reader can say,
+  // and the editor's scrolling box out of the keyboard's reach: name them, and let it take focus.
+  function labelControls() {
+    document.querySelectorAll(".qp .CodeMirror textarea:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", data.words.editor || "SPARQL");
+    });
+    document.querySelectorAll(".qp .yasr select:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", data.words.results_per_page || "rows");
+    });
+    document.querySelectorAll(".qp .CodeMirror-scroll:not([tabindex=\"0\"])").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("aria-label", data.words.editor || "SPARQL");
+    });
+  }
 
   yasqe.on("queryBefore", function () {
     hideError();
