@@ -118,11 +118,11 @@ class SearchIndex:
                 best[iri] = (rank, written, lang)
         return best
 
-    def search(self, query: str, lang: str = "en", limit: int = LIMIT) -> list[dict]:
-        """The best ``limit`` matches of ``query``, best first."""
+    def search(self, query: str, lang: str = "en", limit: int = LIMIT) -> tuple[list[dict], int]:
+        """The best ``limit`` matches of ``query``, best first, and how many match in all."""
         best = self.matches(query)
         order = heapq.nsmallest(limit, best, key=lambda i: (best[i][0], *self._order(i, lang)))
-        return [self.result(i, best[i], lang) for i in order]
+        return [self.result(i, best[i], lang) for i in order], len(best)
 
     def all(self, query: str, lang: str, kind: str | None = None) -> tuple[list[dict], list[dict]]:
         """Every match of ``query``, best first, kept to the nodes of class ``kind`` (a local
@@ -177,10 +177,7 @@ def index(state: State) -> SearchIndex:
 def routes(state: State) -> list[Route]:
     def api(request: Request) -> Response:
         lang = lang_of(request)
-        found = index(state)
-        q = request.query_params.get("q", "")
-        results = found.search(q, lang)
-        total = len(found.matches(q)) if len(results) == LIMIT else len(results)
+        results, total = index(state).search(request.query_params.get("q", ""), lang)
         return JSONResponse(results, headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
                                               "X-Total-Count": str(total)})
 
