@@ -27,6 +27,8 @@ from .project import LANGUAGES, ONTOLOGY_NS
 from .words import DEFAULT, GROUPS
 
 TEMPLATE = ONTOLOGY_NS + "sentenceTemplate"
+NAME_TEMPLATE = ONTOLOGY_NS + "nameTemplate"
+SIGNATURES_TEMPLATE = ONTOLOGY_NS + "signaturesTemplate"
 GROUP = ONTOLOGY_NS + "pageGroup"
 PERSON = ONTOLOGY_NS + "Person"
 #: The date qualifiers that say a tie still holds from a past start ("since 2002").
@@ -96,16 +98,20 @@ class Sentences:
 
     def __init__(self, store: ox.Store, names: Names, grammar: dict[str, dict]):
         self.store, self.names, self.grammar = store, names, grammar
-        self.templates: dict[str, dict[str, list[str]]] = {}
+        # by annotation, then by subject (a kind or a variety), then by language
+        self.by: dict[str, dict[str, dict[str, list[str]]]] = {}
+        for annotation in (TEMPLATE, NAME_TEMPLATE, SIGNATURES_TEMPLATE):
+            found = self.by.setdefault(annotation, {})
+            for quad in store.quads_for_pattern(None, ox.NamedNode(annotation), None):
+                if isinstance(quad.object, ox.Literal) and quad.object.language:
+                    found.setdefault(quad.subject.value, {}).setdefault(quad.object.language, []).append(quad.object.value)
+            for by_lang in found.values():
+                for texts in by_lang.values():
+                    texts.sort()
+        self.templates = self.by[TEMPLATE]
         self.groups: dict[str, str] = {}
-        for quad in store.quads_for_pattern(None, ox.NamedNode(TEMPLATE), None):
-            if isinstance(quad.object, ox.Literal) and quad.object.language:
-                self.templates.setdefault(quad.subject.value, {}).setdefault(quad.object.language, []).append(quad.object.value)
         for quad in store.quads_for_pattern(None, ox.NamedNode(GROUP), None):
             self.groups[quad.subject.value] = quad.object.value
-        for by_lang in self.templates.values():
-            for found in by_lang.values():
-                found.sort()
         for kind in names.ties.kinds:
             missing = [lang for lang in LANGUAGES if lang not in self.templates.get(kind.iri, {})]
             if missing:
@@ -178,13 +184,24 @@ class Sentences:
         what = f" {self.names.label(measure, lang)}" if measure else ""
         return writer.figure() + what + "".join(part.text for part in writer.when(brackets=True))
 
-    def tie(self, iri: str, lang: str, first: str | None = None) -> Sentence | None:
+    def signatures(self, iri: str, lang: str) -> Sentence | None:
+        """Who signed the tie ``iri`` (an agreement), in one sentence from its kind's
+        ``hkg:signaturesTemplate``: "Peter Keller, Director General of ICOM, and Valéry Freland,
+        Executive Director of ALIPH, signed it on 31 January 2022 at the Louvre." None when it has
+        no signature."""
+        if next(self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(ONTOLOGY_NS + "signature"), None), None) is None:
+            return None
+        return self.tie(iri, lang, annotation=SIGNATURES_TEMPLATE)
+
+    def tie(self, iri: str, lang: str, first: str | None = None, annotation: str = TEMPLATE) -> Sentence | None:
         """The sentence of the tie node ``iri`` in ``lang``, naming ``first`` (the entity whose
         page it is on) before the others on its side; None if no template of its kind can say it
-        (the page then shows the tie's name)."""
+        (the page then shows the tie's name). ``annotation`` chooses which templates: the
+        sentence, or the name a tie is given inside another sentence (`NAME_TEMPLATE`)."""
         kind = self.names.ties.of(self.names.types.get(iri, ()))
         if kind is None:
             return None
+        templates = self.by[annotation]
         values: dict[str, list] = {}
         for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
             if quad.predicate.value.startswith(ONTOLOGY_NS):
@@ -197,8 +214,8 @@ class Sentences:
         group = self.group(kind, variety)
         for written in dict.fromkeys((lang, DEFAULT)):  # English where the language has no template for it
             writer = _Writer(self, written, iri, values, variety)
-            parts = writer.say([self.templates.get(variety or "", {}).get(written, []),
-                                self.templates.get(kind.iri, {}).get(written, [])])
+            parts = writer.say([templates.get(variety or "", {}).get(written, []),
+                                templates.get(kind.iri, {}).get(written, [])])
             if parts is not None:
                 return Sentence(iri, kind.key, group, parts, writer.sort_key(), lang=written)
         return None
@@ -226,7 +243,13 @@ class Sentences:
         """The name of ``iri`` as a sentence says it, with the article its language puts before it
         and, in French, the preposition ``case`` ("de", "à") contracted with it."""
         types = self.names.types.get(iri, ())
-        statement = self.names.is_a(iri, STATEMENT_CLASSES) or self.names.ties.of(types) is not None
+        kind = self.names.ties.of(types)
+        if kind is not None and lang in self.by[NAME_TEMPLATE].get(kind.iri, {}):
+            # a tie named by what it ties, such as a signature by its signer and post
+            named = self.tie(iri, lang, annotation=NAME_TEMPLATE)
+            if named is not None and named.lang == lang:
+                return list(named.parts)
+        statement = self.names.is_a(iri, STATEMENT_CLASSES) or kind is not None
         label = self.names.label(iri, lang) if statement else self.names.short_label(iri, lang)
         text = str(label)
         words = text.split()
@@ -378,6 +401,11 @@ class _Writer:
                 parts += self.placeholder(piece[1:-1])
             else:
                 parts.append(Part(piece))
+        # a list in apposition closes with a comma where words follow it, not before a full stop
+        for n, part in enumerate(parts):
+            if part.text == "\x00":
+                following = "".join(p.text for p in parts[n + 1:])
+                parts[n] = Part("," if re.match(r"\s+\w", following) else "")
         return parts
 
     def agreement(self, options: list[str], subject: str | None) -> str:
@@ -408,15 +436,21 @@ class _Writer:
             return [Part(self.indefinite(case, label) + label, self.variety)]
         if field == "figure":
             return [Part(self.figure())]
+        names = [self.s.name(term.value, self.lang, case) if isinstance(term, ox.NamedNode) else [Part(term.value)]
+                 for term in self.named(field)]
+        # a name that holds a comma ("Peter Keller, Director General of ICOM") stands in
+        # apposition: the list takes a comma before its last "and", and closes with one
+        apposition = any("," in "".join(part.text for part in name) for name in names)
+        if apposition:
+            names.sort(key=lambda name: fold("".join(part.text for part in name)))
         out: list[Part] = []
-        terms = self.named(field)
-        for n, term in enumerate(terms):
+        for n, name in enumerate(names):
             if n:
-                out.append(Part(f" {self.grammar.get('and', 'and')} " if n == len(terms) - 1 else ", "))
-            if isinstance(term, ox.NamedNode):
-                out += self.s.name(term.value, self.lang, case)
-            else:
-                out.append(Part(term.value))
+                last = f"{',' if apposition else ''} {self.grammar.get('and', 'and')} "
+                out.append(Part(last if n == len(names) - 1 else ", "))
+            out += name
+        if apposition and len(names) > 1:
+            out.append(Part("\x00"))  # a comma, if words follow (`fill`)
         return out
 
     def indefinite(self, case: str, label: str) -> str:

@@ -191,3 +191,18 @@ def test_describe_refuses_bad_input_in_one_line(args, message):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith(message)
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "Peter Keller, Director General of ICOM, and Valéry Freland, Executive Director of ALIPH, signed it "
+           "on 31 January 2022 at the Louvre."),
+    ("fr", "Peter Keller, directeur général de l'ICOM, et Valéry Freland, directeur exécutif de l'ALIPH, ont signé "
+           "le 31 janvier 2022 au Musée du Louvre."),
+])
+def test_an_agreement_says_who_signed_it_in_one_sentence(said, lang, expected):
+    sentence = said.signatures(ID + "mou-icom-aliph-2022", lang)
+    assert sentence.text == expected
+    linked = {part.iri for part in sentence.parts if part.iri}
+    assert {ID + "peter-keller", ID + "valery-freland", ID + "post-icom-director-general", ID + "louvre"} <= linked
+    # an agreement nobody is recorded as signing has no such sentence
+    assert said.signatures(ID + "agreement-icom-interpol-2000", lang) is None

@@ -93,6 +93,10 @@ def test_icoms_page_says_its_founding_membership_and_draws_unesco(browser, serve
     context, page, _ = open_page(browser, 1280, lang)
     try:
         page.goto(f"{server}/page/icom?lang={lang}")
+        # the first Tab reaches the skip link, which leads past the header
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+        assert page.evaluate("document.activeElement.textContent") == {"en": "Skip to content", "fr": "Aller au contenu"}[lang]
         said = page.locator("#group-founding p.sentence").all_inner_texts()
         assert any(text.startswith(sentence) for text in said), said
         drawn = page.locator("#neighbourhood svg text").all_text_contents()

@@ -254,15 +254,19 @@ class View:
         return heads
 
     def summary(self) -> list[dict]:
-        """For a tie, the tie said as a sentence, then its signatures."""
+        """For a tie, the tie said as a sentence (its sources are the page's own, listed below),
+        then who signed it, with the sources that name the signatories."""
         if self.names.ties.of(self.names.types.get(self.iri, ())) is None:
             return []
         out = []
-        for said in self.said.about(self.iri, self.lang):
-            if said.tie == self.iri:  # its sources are the page's own, listed below
-                out.append({**self.sentence(said, []), "href": None})
-            elif said.kind == "signature":
-                out.append(self.sentence(said, self.evidence(ox.NamedNode(said.tie))))
+        own = self.said.tie(self.iri, self.lang)
+        if own is not None:
+            out.append({**self.sentence(own, []), "href": None})
+        signed = self.said.signatures(self.iri, self.lang)
+        if signed is not None:
+            signatures = [o for p, o in self.out(self.node) if p == HKG + "signature" and isinstance(o, ox.NamedNode)]
+            evidence = [e for sig in signatures for e in self.evidence(sig)]
+            out.append({**self.sentence(signed, evidence), "href": None})
         return out
 
     def infobox(self, statements: list[dict], heads: list[dict], same_as: list[dict], same_as_refs: list[int]) -> list[dict]:
