@@ -11,26 +11,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
-from babel.units import format_unit
 
-from .names import STATEMENT_CLASSES, Names, fold
-from .ties import TieKind
 from .errors import DataError
+from .grammar import Grammar, contract, is_acronym
+from .names import STATEMENT_CLASSES, Names, fold
 from .project import LANGUAGES, ONTOLOGY_NS
+from .ties import TieKind
 from .words import DEFAULT, GROUPS
 
 TEMPLATE = ONTOLOGY_NS + "sentenceTemplate"
 NAME_TEMPLATE = ONTOLOGY_NS + "nameTemplate"
 SIGNATURES_TEMPLATE = ONTOLOGY_NS + "signaturesTemplate"
 GROUP = ONTOLOGY_NS + "pageGroup"
-PERSON = ONTOLOGY_NS + "Person"
 #: The date qualifiers that say a tie still holds from a past start ("since 2002").
 ONGOING = ("since", "since-event", "for-more-than")
 #: The aspects a template's ``{a|b|c|d}`` chooses between, in that order.
@@ -40,7 +34,6 @@ _PLACEHOLDER = re.compile(r"\{([^{}|]*)\}")
 _CHOICE = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 _AGREEMENT = re.compile(r"<([^<>]*/[^<>]*)>")
 _PIECES = re.compile(r"(\{[^{}]*\}|<[^<>]*/[^<>]*>)")
-_VOWEL = re.compile(r"^[aeiouyhàâäéèêëîïôöùûü]", re.I)
 
 
 @dataclass(frozen=True)
@@ -97,7 +90,9 @@ class Sentences:
     """
 
     def __init__(self, store: ox.Store, names: Names, grammar: dict[str, dict]):
-        self.store, self.names, self.grammar = store, names, grammar
+        self.store, self.names = store, names
+        #: how each language writes names, dates and figures
+        self.write = Grammar(names, grammar)
         # by annotation, then by subject (a kind or a variety), then by language
         self.by: dict[str, dict[str, dict[str, list[str]]]] = {}
         for annotation in (TEMPLATE, NAME_TEMPLATE, SIGNATURES_TEMPLATE):
@@ -170,7 +165,7 @@ class Sentences:
         for p in ("date", "startDate"):
             found = next(self.store.quads_for_pattern(node, ox.NamedNode(ONTOLOGY_NS + p), None), None)
             if found is not None and isinstance(found.object, ox.Literal):
-                return self.date(found.object.value, lang)[0]
+                return self.write.date(found.object.value, lang)[0]
         return ""
 
     def figure_of(self, iri: str, lang: str) -> str:
@@ -233,12 +228,6 @@ class Sentences:
 
     # -- names, dates and figures as a language writes them --------------------------------------
 
-    def locale(self, lang: str) -> Locale:
-        try:
-            return Locale.parse(self.grammar.get(lang, {}).get("locale") or lang)
-        except (UnknownLocaleError, ValueError):
-            return Locale.parse("en")
-
     def name(self, iri: str, lang: str, case: str = "") -> list[Part]:
         """The name of ``iri`` as a sentence says it, with the article its language puts before it
         and, in French, the preposition ``case`` ("de", "à") contracted with it."""
@@ -253,82 +242,12 @@ class Sentences:
         label = self.names.label(iri, lang) if statement else self.names.short_label(iri, lang)
         text = str(label)
         words = text.split()
-        if statement and words and not _is_acronym(words[0]) and not (len(words) > 1 and words[1][:1].isupper()):
+        if statement and words and not is_acronym(words[0]) and not (len(words) > 1 and words[1][:1].isupper()):
             text = text[0].lower() + text[1:]  # "the founding of ICOM", but "Director General of ICOM"
-        article = self.article(iri, text, lang)
-        lead = _contract(case, article, text)
+        article = self.write.article(iri, text, lang)
+        lead = contract(case, article, text)
         name = Part(text, iri, label.lang if label.lang and label.lang != lang else None)
         return [Part(lead), name] if lead else [name]
-
-    def article(self, iri: str, text: str, lang: str) -> str:
-        """The article a name takes in ``lang``: "the" or nothing in English; "le", "la", "l'",
-        "les" or nothing in French; nothing in a language whose catalogue says nothing."""
-        grammar = self.grammar.get(lang, {})
-        if PERSON in self.names.types.get(iri, ()) or text in grammar.get("no-article", ()):
-            return ""
-        if "the-words" in grammar:
-            words = {w.casefold() for w in re.findall(r"[\w]+", text)}
-            possessive = re.search(r"[’']s\b", text)
-            takes = (not _is_acronym(text) and not possessive and words & set(grammar["the-words"])) \
-                or text in grammar.get("the-names", ())
-            return "the" if takes else ""
-        if "masculine" in grammar:
-            gender = self.gender(iri, text, lang)
-            if gender == "plural":
-                return "les"
-            if gender and _VOWEL.match(text):
-                return "l'"
-            return {"masculine": "le", "feminine": "la"}.get(gender or "", "")
-        return ""
-
-    def gender(self, iri: str | None, text: str, lang: str) -> str | None:
-        """The grammatical gender of a name in a language that has them, read from the first word
-        of its full name (or the last, for a name left in English); an acronym takes its full
-        name's."""
-        grammar = self.grammar.get(lang, {})
-        full = text
-        if iri is not None and _is_acronym(text):
-            full = str(self.names.label(iri, lang))
-        words = re.findall(r"[\w]+", full.casefold())
-        if not words:
-            return None
-        for word in (words[0], words[-1]):
-            for gender in ("plural", "masculine", "feminine"):
-                if word in grammar.get(gender, ()):
-                    return gender
-        return None
-
-    def date(self, text: str, lang: str) -> tuple[str, str]:
-        """A date as the language writes it ("6 June 1996", "juin 1996", "1996"), and which of
-        the grammar's phrases fits its precision (day, month, year)."""
-        locale = self.locale(lang)
-        match = re.fullmatch(r"(-?\d{4})(?:-(\d\d))?(?:-(\d\d))?", text)
-        if not match:
-            return text, "year"
-        year, month, day = match.groups()
-        try:
-            if day:
-                return format_date(date(int(year), int(month), int(day)), format="long", locale=locale), "day"
-            if month:
-                return format_skeleton("yMMMM", date(int(year), int(month), 1), locale=locale), "month"
-        except ValueError:
-            return text, "year"
-        return year, "year"
-
-    def duration(self, text: str, lang: str) -> str:
-        """An xsd:duration as words: "25 years", "25 ans"."""
-        match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", text)
-        if not match or not any(match.groups()):
-            return text
-        units = zip(match.groups(), ("duration-year", "duration-month", "duration-day"))
-        return " ".join(format_unit(int(n), unit, length="long", locale=self.locale(lang)) for n, unit in units if n)
-
-    def number(self, text: str, lang: str) -> str:
-        """A figure with the language's separators: "50,000", "50 000"."""
-        try:
-            return format_decimal(Decimal(text), locale=self.locale(lang))
-        except (InvalidOperation, ValueError):
-            return text
 
 
 class _Writer:
@@ -336,7 +255,7 @@ class _Writer:
 
     def __init__(self, sentences: Sentences, lang: str, iri: str, values: dict[str, list], variety: str | None):
         self.s, self.lang, self.iri, self.values, self.variety = sentences, lang, iri, values, variety
-        self.grammar = sentences.grammar.get(lang, {})
+        self.grammar = sentences.write.table(lang)
 
     def first(self, key: str) -> ox.Literal | ox.NamedNode | None:
         found = self.values.get(key)
@@ -416,7 +335,7 @@ class _Writer:
             return options[-1]
         if len(options) > 2 and named and isinstance(named[0], ox.NamedNode):
             text = str(self.s.names.short_label(named[0].value, self.lang))
-            return options[1] if self.s.gender(named[0].value, text, self.lang) == "feminine" else options[0]
+            return options[1] if self.s.write.gender(named[0].value, text, self.lang) == "feminine" else options[0]
         return options[0]
 
     def named(self, field: str) -> list:
@@ -458,13 +377,13 @@ class _Writer:
         if case == "a":
             return "an " if re.match(r"[aeio]", label, re.I) else "a "
         if case == "un":
-            return "une " if self.s.gender(None, label, self.lang) == "feminine" else "un "
+            return "une " if self.s.write.gender(None, label, self.lang) == "feminine" else "un "
         return ""
 
     def figure(self) -> str:
         value = self.first("value")
         qualifier = self.first("valueQualifier")
-        number = self.s.number(value.value, self.lang) if isinstance(value, ox.Literal) else ""
+        number = self.s.write.number(value.value, self.lang) if isinstance(value, ox.Literal) else ""
         if isinstance(qualifier, ox.NamedNode):
             return f"{self.s.names.label(qualifier.value, self.lang)} {number}"
         return number
@@ -479,44 +398,28 @@ class _Writer:
         if qualifier == "since-event" and isinstance(event, ox.NamedNode):
             return [Part(" ")] + _phrase(g.get("since-event", "since {event}"), event=self.s.name(event.value, self.lang))
         if qualifier == "for-more-than" and isinstance(duration, ox.Literal):
-            return [Part(" " + g.get("for-more-than", "for more than {duration}").format(duration=self.s.duration(duration.value, self.lang)))]
+            return [Part(" " + g.get("for-more-than", "for more than {duration}").format(duration=self.s.write.duration(duration.value, self.lang)))]
         if start is not None and qualifier == "since" and end is None:
-            return [Part(" " + g.get("since", "since {date}").format(date=self.s.date(start.value, self.lang)[0]))]
+            return [Part(" " + g.get("since", "since {date}").format(date=self.s.write.date(start.value, self.lang)[0]))]
         if start is not None and end is not None:
-            first, last = self.s.date(start.value, self.lang)[0], self.s.date(end.value, self.lang)[0]
+            first, last = self.s.write.date(start.value, self.lang)[0], self.s.write.date(end.value, self.lang)[0]
             if brackets:
                 return [Part(" (" + g.get("span", "{start}–{end}").format(start=first, end=last) + ")")]
             return [Part(" " + g.get("from-to", "from {start} to {end}").format(start=first, end=last))]
         if start is not None:
-            text, precision = self.s.date(start.value, self.lang)
+            text, precision = self.s.write.date(start.value, self.lang)
             if qualifier and qualifier not in ("in", *ONGOING):  # a qualifier the grammar has no phrase for is kept
                 text = f"{self.s.names.label(self.first('temporalQualifier').value, self.lang)} {text}"
             if brackets:
                 return [Part(f" ({text})")]
             return [Part(" " + g.get(precision, "{date}").format(date=text))]
         if end is not None:
-            return [Part(" " + g.get("until", "until {end}").format(end=self.s.date(end.value, self.lang)[0]))]
+            return [Part(" " + g.get("until", "until {end}").format(end=self.s.write.date(end.value, self.lang)[0]))]
         return []
 
 
 def _local(iri: str | None) -> str:
     return iri[len(ONTOLOGY_NS):] if iri and iri.startswith(ONTOLOGY_NS) else ""
-
-
-def _is_acronym(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters) and " " not in text.strip()
-
-
-def _contract(case: str, article: str, text: str) -> str:
-    """The words before a name: its article, joined to a French preposition ("du", "à l'")."""
-    if case == "de":
-        return {"le": "du ", "les": "des ", "la": "de la ", "l'": "de l'"}.get(article, "d'" if _VOWEL.match(text) else "de ")
-    if case == "à":
-        return {"le": "au ", "les": "aux ", "la": "à la ", "l'": "à l'"}.get(article, "à ")
-    if article == "l'":
-        return "l'"
-    return article + " " if article else ""
 
 
 def _phrase(pattern: str, **fields: list[Part]) -> list[Part]:

@@ -155,7 +155,7 @@ def test_a_language_without_a_grammar_writes_names_bare_and_dates_in_its_locale(
     said = Sentences(store, names, grammar)
     said.templates.setdefault(ONTOLOGY_NS + "Membership", {})["de"] = ["{member} ist {kind} von {organisation}{(when)}."]
     assert said.tie(ID + "membership-icom-blue-shield", "de").text == "ICOM ist founding member von BSI (1996)."
-    assert said.date("1996-06-06", "de")[0] == "6. Juni 1996"
+    assert said.write.date("1996-06-06", "de")[0] == "6. Juni 1996"
 
 
 def test_describe_prints_the_sentences_with_their_sources(tmp_path):

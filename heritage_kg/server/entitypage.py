@@ -3,16 +3,15 @@ as `View` reads it from the authored graph, gathered in `EntityPage` for entity.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from ..names import DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
 from ..evidence import evidence_of
-from ..sentences import Part, Sentence, Sentences
+from ..names import DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
 from ..project import ONTOLOGY_NS, VOCAB_NS
+from ..sentences import Part, Sentence, Sentences
 from ..terms import PREFIXES, short
 from ..words import DEFAULT, GROUPS, TEXT
 from . import paging
@@ -127,11 +126,7 @@ class View:
         return {"text": "[…]"}
 
     def duration(self, text: str) -> str:
-        match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", text)
-        if not match or not any(match.groups()):
-            return text
-        units = zip(match.groups(), ("years", "months", "days"))
-        return " ".join(f"{n} {self.t[unit]}" for n, unit in units if n)
+        return self.said.write.duration(text, self.lang)
 
     def prop(self, p: str) -> dict:
         return {"text": self.names.label(p, self.lang), "href": page_url(p, self.lang) or safe_href(p),

@@ -125,7 +125,7 @@ def _kinds(state: State):
         def make() -> str:
             said = sentences(state)
             members = [{**row, "href": page_url(row["iri"], lang), "seat_href": page_url(row["seat_iri"], lang) if row["seat_iri"] else None,
-                        "founded_text": said.date(row["founded"], lang)[0] if row["founded"] else ""} for row in shown]
+                        "founded_text": said.write.date(row["founded"], lang)[0] if row["founded"] else ""} for row in shown]
             supers = [{"label": known.label(u, lang), "href": with_lang("/kinds/" + local_name(u), lang)}
                       for u in sorted(known.supers.get(cls, ())) if u in known.classes]
             base = "/kinds/" + local_name(cls)

@@ -122,7 +122,7 @@ class SearchIndex:
         """The best ``limit`` matches of ``query``, best first, and how many match in all."""
         best = self.matches(query)
         order = heapq.nsmallest(limit, best, key=lambda i: (best[i][0], *self._order(i, lang)))
-        return [self.result(i, best[i], lang) for i in order], len(best)
+        return [self.result(i, best[i], lang, query) for i in order], len(best)
 
     def all(self, query: str, lang: str, kind: str | None = None) -> tuple[list[dict], list[dict]]:
         """Every match of ``query``, best first, kept to the nodes of class ``kind`` (a local
@@ -141,13 +141,17 @@ class SearchIndex:
         facets = [{"key": k[len(ONTOLOGY_NS):], "label": self.known.label(k, lang), "count": n}
                   for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], fold(self.known.label(kv[0], lang))))
                   if k.startswith(ONTOLOGY_NS)]
-        return [self.result(i, best[i], lang) for i in order], facets
+        return [self.result(i, best[i], lang, query) for i in order], facets
 
-    def result(self, iri: str, match: tuple[int, str, str], lang: str) -> dict:
+    def result(self, iri: str, match: tuple[int, str, str], lang: str, query: str = "") -> dict:
+        """A match as the results show it; the name that matched is shown where the name shown
+        does not hold the query itself."""
         known = self.known
         label, acronym = known.label(iri, lang), known.acronym(iri, lang)
         _, written, written_lang = match
-        shown = written not in (label, acronym)
+        words = fold(query).split()
+        holds = words and all(w in fold(label) or (acronym and w in fold(acronym)) for w in words)
+        shown = written not in (label, acronym) and not holds
         return {"iri": iri, "label": label, "kind": known.kind_label(iri, lang) or self.scheme_of(iri, lang),
                 "page": page_url(iri, lang), "acronym": acronym,
                 "matched": written if shown else None, "matched_lang": (written_lang or None) if shown else None}

@@ -13,7 +13,6 @@ from typing import Callable
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from babel.numbers import format_decimal
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -21,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..build import build_store
+from ..grammar import number as write_number
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..sentences import Sentences
 from ..words import DEFAULT, GRAMMAR, LANGS, TEXT
@@ -79,7 +79,7 @@ def sentences(state: State) -> Sentences:
 
 def number(value: int, lang: str) -> str:
     """A count as ``lang`` writes it: "9,672", "9 672"."""
-    return format_decimal(value, locale=GRAMMAR.get(lang, {}).get("locale") or DEFAULT)
+    return write_number(value, GRAMMAR.get(lang, {}), lang)
 
 
 def render(template: str, lang: str, **context) -> str:
