@@ -244,6 +244,14 @@ def test_page_links_same_as_out(icom):
     assert f'href="{WIKIDATA_ICOM}"' in section(icom, "same-as")
 
 
+def test_the_diagram_draws_the_same_neighbours_in_both_languages(client):
+    drawn = {}
+    for lang in ("en", "fr"):
+        drawing = section(get(client, f"/page/icom?lang={lang}").text, "neighbourhood")
+        drawn[lang] = set(re.findall(r'<a href="/page/([^"?]+)\?lang=' + lang + '"><title>', drawing))
+    assert drawn["en"] == drawn["fr"] and "unesco" in drawn["en"] and len(drawn["en"]) == 18
+
+
 def test_page_draws_its_neighbourhood(icom):
     drawing = section(icom, "neighbourhood")
     assert "<svg" in drawing and 'href="/page/aliph?lang=en"' in drawing

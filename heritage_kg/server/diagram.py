@@ -60,7 +60,7 @@ def diagram(view, statements: list[dict], ties: list[dict], pointing: list[dict]
             if kind is not None and kind.sides:  # a tie (a signature): the people and bodies it ties, not its node
                 for p, o in view.out(ox.NamedNode(iri)):
                     if known.is_side(p) and isinstance(o, ox.NamedNode):
-                        add(o.value, kind.key, known.label(iri, lang), kind.key)
+                        add(o.value, kind.key, known.label(iri, lang), view.said.group(kind, None))
             else:
                 add(iri, edge, row["prop"]["text"])
     for row in pointing:
