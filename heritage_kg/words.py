@@ -4,6 +4,10 @@ English (``en.toml``) is the default language and holds every key; another catal
 a word shows the English one. A new interface language is one new file in that folder, named by
 its language code: the pages offer it, link to it and take their words from it, with no change
 to the code. (The folder can be pointed elsewhere with ``HERITAGE_KG_WORDS``, for tests.)
+
+Besides its words, a catalogue holds two tables: ``[groups]``, the headings under which an
+entity's page lists its ties, and ``[sentences]``, how the language writes dates, figures and the
+articles of names (`heritage_kg.grammar`).
 """
 
 from __future__ import annotations
