@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from ..evidence import evidence_of
-from ..names import DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
+from ..names import AGENT_CLASSES, DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
 from ..project import ONTOLOGY_NS, VOCAB_NS
 from ..sentences import Part, Sentence, Sentences
 from ..terms import PREFIXES, short
@@ -290,6 +290,9 @@ class View:
             rows.append({"label": t["figures"], "refs": [],
                          "vals": [{"text": self.said.figure_of(h["iri"], self.lang), "href": page_url(h["iri"], self.lang)}
                                   for h in figures[:paging.PER_PAGE]]})
+        if self.names.is_a(self.iri, AGENT_CLASSES) and any(h["key"] != "9999" for h in heads):
+            rows.append({"label": t["timeline"], "refs": [],
+                         "vals": [{"text": t["timeline_of"], "href": with_lang("/timeline?organisation=" + local_name(self.iri), self.lang)}]})
         counts: dict[str, int] = {}
         for group in (h["group"] for h in heads):
             counts[group] = counts.get(group, 0) + 1

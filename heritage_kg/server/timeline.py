@@ -1,0 +1,180 @@
+"""The timeline: everything dated on one time axis, drawn on the server as SVG.
+
+``/timeline`` shows the foundings, agreements, memberships, events, instruments, programmes and
+figures of the graph, grouped by kind, each at its date as the source gives it (a day, a year, a
+start that still holds); ``?organisation=icom`` keeps what an organisation takes part in;
+``?from=1990&to=2000`` zooms to those years. Each mark links to its page, and its tooltip (an SVG
+``<title>``, shown on hover and read on focus) says it as a sentence with its sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..evidence import evidence_of
+from ..names import AGENT_CLASSES
+from ..project import ENTITY_NS, ONTOLOGY_NS
+from ..words import DEFAULT, GROUPS, TEXT
+from .site import authored_graph, cacheable, lang_of, page_url, problem, render, sentences, switch_url, with_lang
+from .state import State, names
+
+#: Most marks drawn at once; a wider view says how many it left out.
+MARK_LIMIT = 400
+WIDTH, LEFT, RIGHT, ROW, TOP = 900, 12, 12, 22, 28
+_DATE = re.compile(r"^(-?\d{4})(?:-(\d\d))?(?:-(\d\d))?")
+_ONGOING = ("since", "since-event", "for-more-than")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A dated node: when it starts (and ends), whether it still holds, its group, and the
+    organisations and people it involves."""
+
+    iri: str
+    start: str
+    end: str | None
+    ongoing: bool
+    group: str
+    involves: frozenset[str]
+
+    @property
+    def year(self) -> float:
+        return _year(self.start)
+
+
+def _year(text: str) -> float:
+    """A date as a year with its fraction: "2022-01-31" is about 2022.08."""
+    match = _DATE.match(text)
+    year, month, day = match.groups()
+    return int(year) + (int(month or 1) - 1) / 12 + (int(day or 1) - 1) / 365
+
+
+def marks(state: State) -> list[Mark]:
+    """Every node dated with a year, oldest first; built once per process."""
+    def make() -> list[Mark]:
+        store, known, said = authored_graph(state), names(state), sentences(state)
+        date_of: dict[str, str] = {}
+        for p in ("startDate", "date"):  # a start wins over a date
+            for quad in store.quads_for_pattern(None, ox.NamedNode(ONTOLOGY_NS + p), None):
+                if isinstance(quad.subject, ox.NamedNode) and _DATE.match(quad.object.value):
+                    date_of.setdefault(quad.subject.value, quad.object.value)
+        found = []
+        for iri, start in date_of.items():
+            if not iri.startswith(ENTITY_NS):
+                continue
+            values: dict[str, list] = {}
+            for quad in store.quads_for_pattern(ox.NamedNode(iri), None, None):
+                values.setdefault(quad.predicate.value, []).append(quad.object)
+            end = next((o.value for o in values.get(ONTOLOGY_NS + "endDate", ()) if _DATE.match(o.value)), None)
+            qualifier = next((o.value.rsplit("/", 1)[-1] for o in values.get(ONTOLOGY_NS + "temporalQualifier", ())), "")
+            kind = known.ties.of(known.types.get(iri, ()))
+            if kind is not None:
+                variety = next((o.value for p in known.ties.kind_properties for o in values.get(p, ())), None)
+                group = said.group(kind, variety)
+            else:
+                group = "kind:" + ",".join(known.kinds(iri))
+            involves = {o.value for p, objects in values.items() for o in objects
+                        if isinstance(o, ox.NamedNode) and known.is_a(o.value, AGENT_CLASSES)}
+            if known.is_a(iri, AGENT_CLASSES):
+                involves.add(iri)
+            found.append(Mark(iri, start, end, qualifier in _ONGOING, group, frozenset(involves)))
+        return sorted(found, key=lambda m: (m.year, m.iri))
+    return state.cached("timeline:marks", make)
+
+
+def _short(label: str, limit: int = 56) -> str:
+    """A name cut to fit beside its mark; the whole of it is in the mark's tooltip."""
+    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+
+
+def _ticks(first: int, last: int) -> list[int]:
+    span = max(1, last - first)
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100) if span / s <= 12)
+    return list(range(first - first % step + (step if first % step else 0), last + 1, step))
+
+
+def _group_heading(key: str, lang: str, state: State) -> str:
+    if key.startswith("kind:"):
+        known = names(state)
+        return ", ".join(known.label(k, lang) for k in key[5:].split(",") if k) or key
+    return GROUPS.get(lang, GROUPS[DEFAULT]).get(key, key)
+
+
+def drawing(state: State, lang: str, organisation: str | None, first: int | None, last: int | None) -> dict:
+    """What timeline.html draws: groups of rows, each mark placed on the years' axis."""
+    chosen = [m for m in marks(state) if organisation is None or organisation in m.involves or m.iri == organisation]
+    if first is None:
+        first = int(min((m.year for m in chosen), default=2000))
+    if last is None:
+        last = int(max((max(m.year, _year(m.end) if m.end else 0) for m in chosen), default=2020)) + 1
+    shown = [m for m in chosen if first <= m.year <= last + 1 or (m.end and _year(m.end) >= first and m.year <= last)]
+    left_out = max(0, len(shown) - MARK_LIMIT)
+    shown = shown[:MARK_LIMIT]
+    span = max(1.0, last + 1 - first)
+    x = lambda year: round(LEFT + (min(max(year, first), last + 1) - first) / span * (WIDTH - LEFT - RIGHT), 1)
+    rank = {g: n for n, g in enumerate(GROUPS[DEFAULT])}
+    said, known = sentences(state), names(state)
+    grouped: dict[str, list[dict]] = {}
+    for m in shown:
+        sentence = said.tie(m.iri, lang, first=organisation) if known.ties.of(known.types.get(m.iri, ())) else None
+        text = sentence.text if sentence is not None else f"{known.label(m.iri, lang)} ({said.write.date(m.start, lang)[0]})"
+        sources = sorted({str(known.label(e.source, lang)) + (f", {TEXT[lang]['line']} {e.line}" if e.line else "")
+                          for e in evidence_of(authored_graph(state), ox.NamedNode(m.iri)) if e.source})
+        grouped.setdefault(m.group, []).append({
+            "href": page_url(m.iri, lang), "x": x(m.year), "x_end": x(_year(m.end)) if m.end else x(last + 1) if m.ongoing else None,
+            "label": _short(str(known.label(m.iri, lang))), "when": said.write.date(m.start, lang)[0], "title": text,
+            "sources": sources})
+    groups = []
+    for key in sorted(grouped, key=lambda g: (rank.get(g, len(rank)), _group_heading(g, lang, state))):
+        rows = grouped[key]
+        for n, row in enumerate(rows):
+            row["y"] = TOP + n * ROW + ROW / 2
+            row["anchor"] = "end" if row["x"] > WIDTH * 0.6 else "start"
+            row["lx"] = row["x"] - 8 if row["anchor"] == "end" else row["x"] + 8
+        groups.append({"key": key, "heading": _group_heading(key, lang, state), "rows": rows,
+                       "height": TOP + len(rows) * ROW + 6})
+    ticks = [{"year": year, "x": x(year)} for year in _ticks(first, last)]
+    return {"groups": groups, "ticks": ticks, "width": WIDTH, "first": first, "last": last, "left_out": left_out,
+            "total": len(shown) + left_out}
+
+
+def routes(state: State) -> list[Route]:
+    def page(request: Request) -> Response:
+        lang = lang_of(request)
+        params = request.query_params
+        organisation = None
+        if params.get("organisation"):
+            slug = params["organisation"]
+            organisation = ENTITY_NS + slug
+            if organisation not in names(state).subjects:
+                return problem(request, 404, f"organisation={slug[:40]!r}: nothing in the graph is called so")
+        years = []
+        for name in ("from", "to"):
+            text = params.get(name, "")
+            if text and not re.fullmatch(r"-?\d{1,4}", text):
+                return problem(request, 400, f"{name}={text[:20]!r}: a year is a whole number, such as 1996")
+            years.append(int(text) if text else None)
+        first, last = years
+        if first is not None and last is not None and first > last:
+            return problem(request, 400, f"from={first} is after to={last}")
+
+        def make() -> str:
+            drawn = drawing(state, lang, organisation, first, last)
+            base = {"organisation": params.get("organisation", "")}
+            zoom = [{"text": text, "href": with_lang("/timeline?" + "&".join(f"{k}={v}" for k, v in {**base, **q}.items() if v), lang)}
+                    for text, q in ((TEXT[lang]["timeline_all"], {}), ("1900–", {"from": "1900"}),
+                                    ("1990–", {"from": "1990"}), ("2015–", {"from": "2015"}))]
+            who = names(state).label(organisation, lang) if organisation else None
+            return render("timeline.html", lang, d=drawn, who=who, who_href=page_url(organisation, lang) if organisation else None,
+                          zoom=zoom, organisation=params.get("organisation", ""),
+                          switch=switch_url(request, lang, keep=("organisation", "from", "to")))
+
+        return cacheable(request, state, ("timeline", lang, organisation, first, last), make, "text/html; charset=utf-8")
+
+    return [Route("/timeline", page, name="timeline")]

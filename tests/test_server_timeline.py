@@ -1,0 +1,68 @@
+"""The timeline page: everything dated on one axis, drawn on the server as SVG."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from heritage_kg.project import Project
+from heritage_kg.server.app import create_app
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(Project(ROOT))) as test_client:
+        yield test_client
+
+
+def marks(page: str) -> list[dict]:
+    """Each mark: its link, its tooltip, its x position and its text."""
+    found = re.findall(r'<a href="([^"]+)"><title>(.*?)</title>.*?<circle class="mark" cx="([\d.]+)".*?>([^<]*)</text></a>',
+                       page, re.S)
+    return [{"href": href, "title": html.unescape(title), "x": float(x), "text": html.unescape(text)}
+            for href, title, x, text in found]
+
+
+def test_the_timeline_shows_icoms_founding_and_the_memorandum_with_their_sentences(client):
+    page = client.get("/timeline?organisation=icom").text
+    found = {m["href"].split("?")[0]: m for m in marks(page)}
+    founding, mou = found["/page/founding-icom"], found["/page/mou-icom-aliph-2022"]
+    assert founding["text"].startswith("1946 · ") and mou["text"].startswith("31 January 2022 · ")
+    assert founding["x"] < mou["x"], "1946 is left of 2022"
+    assert mou["title"].startswith("ICOM and ALIPH signed a memorandum of understanding on 31 January 2022")
+    assert " — sources: " in mou["title"] and "line 10" in mou["title"]
+    # only what ICOM takes part in
+    assert "/page/founding-ancbs" not in found and "/page/founding-blue-shield" in found
+    french = client.get("/timeline?organisation=icom&lang=fr").text
+    assert any(m["text"].startswith("31 janvier 2022 · ") for m in marks(french))
+
+
+def test_a_tie_that_still_holds_runs_on_to_the_end_of_the_axis(client):
+    page = client.get("/timeline?organisation=icom").text
+    alecso = re.search(r'<a href="/page/partnership-icom-alecso\?lang=en">.*?<line class="span" x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)"',
+                       page, re.S)
+    assert alecso and float(alecso[2]) > float(alecso[1])
+
+
+def test_zooming_keeps_the_years_asked_for(client):
+    page = client.get("/timeline?from=2015&to=2025").text
+    years = [m["text"].split(" · ")[0][-4:] for m in marks(page)]
+    assert years and all(2015 <= int(y) <= 2025 for y in years)
+    ticks = [int(t) for t in re.findall(r'<text class="tick-label"[^>]*>(-?\d+)</text>', page)]
+    assert min(ticks) >= 2015 and max(ticks) <= 2025
+
+
+def test_an_organisations_page_links_to_its_timeline(client):
+    assert 'href="/timeline?organisation=icom&amp;lang=en"' in client.get("/page/icom").text
+
+
+@pytest.mark.parametrize("url, status", [("/timeline?from=abc", 400), ("/timeline?from=2020&to=2010", 400),
+                                         ("/timeline?organisation=no-such-thing", 404)])
+def test_bad_parameters_are_one_line(client, url, status):
+    answer = client.get(url, headers={"accept": "text/plain"})
+    assert answer.status_code == status and len(answer.text.strip().splitlines()) == 1
