@@ -19,7 +19,7 @@ PAGES = {
     "person": "/page/peter-keller", "figure": "/page/observation-icom-museum-members-2022", "concept": "/page/vocab/roles/founding-member",
     "source": "/page/source-seed-002", "kinds": "/kinds", "kind": "/kinds/Organisation", "search": "/search?q=icom",
     "ontology": "/ontology", "download": "/download", "query": "/query?name=founders", "not-found": "/no/such/page",
-    "timeline": "/timeline?organisation=icom",
+    "timeline": "/timeline?organisation=icom", "timeline-by-organisation": "/timeline?group=organisation",
 }
 
 

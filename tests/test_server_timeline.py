@@ -66,3 +66,16 @@ def test_an_organisations_page_links_to_its_timeline(client):
 def test_bad_parameters_are_one_line(client, url, status):
     answer = client.get(url, headers={"accept": "text/plain"})
     assert answer.status_code == status and len(answer.text.strip().splitlines()) == 1
+
+
+def test_the_timeline_groups_by_organisation_on_request(client):
+    page = client.get("/timeline?organisation=icom&group=organisation").text
+    headings = re.findall(r'<h2>([^<]*) <span class="count">(\d+)</span>', page)
+    counts = [int(n) for _, n in headings]
+    assert counts == sorted(counts, reverse=True), "the organisation with the most marks first"
+    blue_shield = next(n for name, n in headings if name == "Blue Shield")
+    section = page[page.index("<h2>Blue Shield "):]
+    section = section[:section.index("</section>")]
+    assert int(blue_shield) == len(marks(section)) and "/page/founding-blue-shield" in section
+    assert '<strong aria-current="true">by organisation</strong>' in page
+    assert client.get("/timeline?group=colour", headers={"accept": "text/plain"}).status_code == 400

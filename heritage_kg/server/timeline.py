@@ -3,7 +3,8 @@
 ``/timeline`` shows the foundings, agreements, memberships, events, instruments, programmes and
 figures of the graph, grouped by kind, each at its date as the source gives it (a day, a year, a
 start that still holds); ``?organisation=icom`` keeps what an organisation takes part in;
-``?from=1990&to=2000`` zooms to those years. Each mark links to its page, and its tooltip (an SVG
+``?from=1990&to=2000`` zooms to those years; ``?group=organisation`` groups by organisation rather
+than by kind. Each mark links to its page, and its tooltip (an SVG
 ``<title>``, shown on hover and read on focus) says it as a sentence with its sources.
 """
 
@@ -100,14 +101,19 @@ def _ticks(first: int, last: int) -> list[int]:
 
 
 def _group_heading(key: str, lang: str, state: State) -> str:
+    if key.startswith("who:"):
+        return str(names(state).label(key[4:], lang))
     if key.startswith("kind:"):
         known = names(state)
         return ", ".join(known.label(k, lang) for k in key[5:].split(",") if k) or key
     return GROUPS.get(lang, GROUPS[DEFAULT]).get(key, key)
 
 
-def drawing(state: State, lang: str, organisation: str | None, first: int | None, last: int | None) -> dict:
-    """What timeline.html draws: groups of rows, each mark placed on the years' axis."""
+def drawing(state: State, lang: str, organisation: str | None, first: int | None, last: int | None,
+            by_organisation: bool = False) -> dict:
+    """What timeline.html draws: groups of rows, each mark placed on the years' axis. The groups
+    are the kinds of tie, or (``by_organisation``) the organisations and people, each with the
+    marks it takes part in, those with the most first; a mark then shows in each of its groups."""
     chosen = [m for m in marks(state) if organisation is None or organisation in m.involves or m.iri == organisation]
     if first is None:
         first = int(min((m.year for m in chosen), default=2000))
@@ -126,12 +132,16 @@ def drawing(state: State, lang: str, organisation: str | None, first: int | None
         text = sentence.text if sentence is not None else f"{known.label(m.iri, lang)} ({said.write.date(m.start, lang)[0]})"
         sources = sorted({str(known.label(e.source, lang)) + (f", {TEXT[lang]['line']} {e.line}" if e.line else "")
                           for e in evidence_of(authored_graph(state), ox.NamedNode(m.iri)) if e.source})
-        grouped.setdefault(m.group, []).append({
-            "href": page_url(m.iri, lang), "x": x(m.year), "x_end": x(_year(m.end)) if m.end else x(last + 1) if m.ongoing else None,
-            "label": _short(str(known.label(m.iri, lang))), "when": said.write.date(m.start, lang)[0], "title": text,
-            "sources": sources})
+        row = {"href": page_url(m.iri, lang), "x": x(m.year), "x_end": x(_year(m.end)) if m.end else x(last + 1) if m.ongoing else None,
+               "label": _short(str(known.label(m.iri, lang))), "when": said.write.date(m.start, lang)[0], "title": text,
+               "sources": sources}
+        keys = sorted("who:" + who for who in m.involves if who != organisation) if by_organisation else [m.group]
+        for key in keys or ["who:" + (organisation or m.iri)]:
+            grouped.setdefault(key, []).append(dict(row))
+    order = (lambda g: (-len(grouped[g]), _group_heading(g, lang, state))) if by_organisation else \
+        (lambda g: (rank.get(g, len(rank)), _group_heading(g, lang, state)))
     groups = []
-    for key in sorted(grouped, key=lambda g: (rank.get(g, len(rank)), _group_heading(g, lang, state))):
+    for key in sorted(grouped, key=order):
         rows = grouped[key]
         for n, row in enumerate(rows):
             row["y"] = TOP + n * ROW + ROW / 2
@@ -163,18 +173,25 @@ def routes(state: State) -> list[Route]:
         first, last = years
         if first is not None and last is not None and first > last:
             return problem(request, 400, f"from={first} is after to={last}")
+        group = params.get("group", "kind")
+        if group not in ("kind", "organisation"):
+            return problem(request, 400, f"group={group[:20]!r}: the timeline groups by kind or by organisation")
 
         def make() -> str:
-            drawn = drawing(state, lang, organisation, first, last)
-            base = {"organisation": params.get("organisation", "")}
+            drawn = drawing(state, lang, organisation, first, last, by_organisation=group == "organisation")
+            base = {"organisation": params.get("organisation", ""), "group": "organisation" if group == "organisation" else ""}
             zoom = [{"text": text, "href": with_lang("/timeline?" + "&".join(f"{k}={v}" for k, v in {**base, **q}.items() if v), lang)}
                     for text, q in ((TEXT[lang]["timeline_all"], {}), ("1900–", {"from": "1900"}),
                                     ("1990–", {"from": "1990"}), ("2015–", {"from": "2015"}))]
             who = names(state).label(organisation, lang) if organisation else None
+            plain = {"organisation": params.get("organisation", ""), "from": params.get("from", ""), "to": params.get("to", "")}
+            grouping = [{"text": TEXT[lang]["timeline_by_" + g], "current": g == group,
+                         "href": with_lang("/timeline?" + "&".join(f"{k}={v}" for k, v in {**plain, "group": g}.items() if v), lang)}
+                        for g in ("kind", "organisation")]
             return render("timeline.html", lang, d=drawn, who=who, who_href=page_url(organisation, lang) if organisation else None,
-                          zoom=zoom, organisation=params.get("organisation", ""),
-                          switch=switch_url(request, lang, keep=("organisation", "from", "to")))
+                          zoom=zoom, grouping=grouping, organisation=params.get("organisation", ""), group=group,
+                          switch=switch_url(request, lang, keep=("organisation", "from", "to", "group")))
 
-        return cacheable(request, state, ("timeline", lang, organisation, first, last), make, "text/html; charset=utf-8")
+        return cacheable(request, state, ("timeline", lang, organisation, first, last, group), make, "text/html; charset=utf-8")
 
     return [Route("/timeline", page, name="timeline")]
