@@ -89,6 +89,14 @@ class Grammar:
             return text, "year"
         return year, "year"
 
+    def month(self, year: int, month: int, lang: str) -> str:
+        """A month, short, as a mark on an axis: "Jan 2022", "janv. 2022"."""
+        return format_skeleton("yMMM", date(year, month, 1), locale=self.locale(lang))
+
+    def day(self, day: date, lang: str) -> str:
+        """A day, short, as a mark on an axis: "31 Jan", "31 janv."."""
+        return format_skeleton("MMMd", day, locale=self.locale(lang))
+
     def duration(self, text: str, lang: str) -> str:
         """An xsd:duration as words: "25 years", "25 ans"."""
         match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", text)

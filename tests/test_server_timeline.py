@@ -51,8 +51,11 @@ def test_a_tie_that_still_holds_runs_on_to_the_end_of_the_axis(client):
 
 def test_zooming_keeps_the_years_asked_for(client):
     page = client.get("/timeline?from=2015&to=2025").text
-    years = [m["text"].split(" · ")[0][-4:] for m in marks(page)]
-    assert years and all(2015 <= int(y) <= 2025 for y in years)
+    drawn = [(int(m["text"].split(" · ")[0][-4:]), m["x"]) for m in marks(page)]
+    assert drawn and all(year <= 2025 for year, _ in drawn)
+    # what began before and still holds, or ends inside, is drawn from the left edge
+    earlier = [x for year, x in drawn if year < 2015]
+    assert earlier and all(x == 12 for x in earlier) and any(year >= 2015 for year, _ in drawn)
     ticks = [int(t) for t in re.findall(r'<text class="tick-label"[^>]*>(-?\d+)</text>', page)]
     assert min(ticks) >= 2015 and max(ticks) <= 2025
 
@@ -79,3 +82,17 @@ def test_the_timeline_groups_by_organisation_on_request(client):
     assert int(blue_shield) == len(marks(section)) and "/page/founding-blue-shield" in section
     assert '<strong aria-current="true">by organisation</strong>' in page
     assert client.get("/timeline?group=colour", headers={"accept": "text/plain"}).status_code == 400
+
+
+def test_zooming_down_to_months_and_days(client):
+    months = client.get("/timeline?from=2022-01&to=2022-03").text
+    ticks = re.findall(r'<text class="tick-label"[^>]*>([^<]*)</text>', months)
+    assert ticks[:3] == ["Jan 2022", "Feb 2022", "Mar 2022"]
+    days = client.get("/timeline?organisation=icom&from=2022-01-25&to=2022-02-05").text
+    assert "25 Jan" in re.findall(r'<text class="tick-label"[^>]*>([^<]*)</text>', days)
+    mou = next(m for m in marks(days) if "/page/mou-icom-aliph-2022" in m["href"])
+    assert mou["text"].startswith("31 January 2022")
+    french = client.get("/timeline?from=2022-01&to=2022-03&lang=fr").text
+    assert "janv. 2022" in french
+    for bad in ("2022-13", "2022-02-30", "22"):
+        assert client.get(f"/timeline?from={bad}", headers={"accept": "text/plain"}).status_code == 400

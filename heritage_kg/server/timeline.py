@@ -3,15 +3,17 @@
 ``/timeline`` shows the foundings, agreements, memberships, events, instruments, programmes and
 figures of the graph, grouped by kind, each at its date as the source gives it (a day, a year, a
 start that still holds); ``?organisation=icom`` keeps what an organisation takes part in;
-``?from=1990&to=2000`` zooms to those years; ``?group=organisation`` groups by organisation rather
+``?from=1990&to=2000`` zooms to those years (or months, ``2022-01``, or days, ``2022-01-31``); ``?group=organisation`` groups by organisation rather
 than by kind. Each mark links to its page, and its tooltip (an SVG
 ``<title>``, shown on hover and read on focus) says it as a sentence with its sources.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -28,7 +30,7 @@ from .state import State, names
 #: Most marks drawn at once; a wider view says how many it left out.
 MARK_LIMIT = 400
 WIDTH, LEFT, RIGHT, ROW, TOP = 900, 12, 12, 22, 28
-_DATE = re.compile(r"^(-?\d{4})(?:-(\d\d))?(?:-(\d\d))?")
+_DATE = re.compile(r"(-?\d{4})(?:-(\d\d))?(?:-(\d\d))?")
 _ONGOING = ("since", "since-event", "for-more-than")
 
 
@@ -50,10 +52,23 @@ class Mark:
 
 
 def _year(text: str) -> float:
-    """A date as a year with its fraction: "2022-01-31" is about 2022.08."""
-    match = _DATE.match(text)
-    year, month, day = match.groups()
-    return int(year) + (int(month or 1) - 1) / 12 + (int(day or 1) - 1) / 365
+    """A date as a year with its fraction: "2022-01-31" is 2022 and 30/365."""
+    year, month, day = _DATE.match(text).groups()
+    return _at(int(year), int(month or 1), int(day or 1)) if month else float(year)
+
+
+def _at(year: int, month: int = 1, day: int = 1) -> float:
+    if not 1 <= year <= 9999:
+        return float(year)
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days if year < 9999 else 365
+    return year + (date(year, month, day) - date(year, 1, 1)).days / days
+
+
+def _day(at: float) -> date:
+    """The day at a year with its fraction (the inverse of `_at`)."""
+    year = math.floor(at)
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    return date(year, 1, 1) + timedelta(days=round((at - year) * days))
 
 
 def marks(state: State) -> list[Mark]:
@@ -94,10 +109,44 @@ def _short(label: str, limit: int = 56) -> str:
     return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
 
 
-def _ticks(first: int, last: int) -> list[int]:
-    span = max(1, last - first)
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100) if span / s <= 12)
-    return list(range(first - first % step + (step if first % step else 0), last + 1, step))
+def _ticks(lo: float, hi: float, write, lang: str) -> list[tuple[float, str]]:
+    """Where the axis is marked, and what it says there: years over a wide span, months over a
+    few months, days over a few weeks."""
+    span = hi - lo
+    if span >= 3:
+        step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / s <= 12)
+        start = math.ceil(lo / step) * step
+        return [(float(y), str(y)) for y in range(start, math.ceil(hi), step)]
+    if span >= 2 / 12:
+        step = next(s for s in (1, 2, 3, 6) if span * 12 / s <= 12)
+        out, year, month = [], math.floor(lo), 1
+        while _at(year, month) < hi:
+            if _at(year, month) >= lo and (month - 1) % step == 0:
+                out.append((_at(year, month), write.month(year, month, lang)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+    step = next(s for s in (1, 2, 7, 14) if span * 365 / s <= 12)
+    out, day = [], _day(lo)
+    while _at(day.year, day.month, day.day) < hi:
+        if _at(day.year, day.month, day.day) >= lo:
+            out.append((_at(day.year, day.month, day.day), write.day(day, lang)))
+        day += timedelta(days=step)
+    return out
+
+
+def _bounds(text: str, end: bool) -> float:
+    """A year, month or day given as a bound: its start, or (``end``) the start of what follows it."""
+    match = _DATE.fullmatch(text)
+    year, month, day = match.groups()
+    date(int(year) if int(year) > 0 else 1, int(month or 1), int(day or 1))  # a month or day that is none raises
+    if not end:
+        return _year(text)
+    if month is None:
+        return float(int(year) + 1)
+    if day is None:
+        return _at(int(year) + int(month) // 12, int(month) % 12 + 1)
+    following = date(int(year), int(month), int(day)) + timedelta(days=1)
+    return _at(following.year, following.month, following.day)
 
 
 def _group_heading(key: str, lang: str, state: State) -> str:
@@ -109,21 +158,22 @@ def _group_heading(key: str, lang: str, state: State) -> str:
     return GROUPS.get(lang, GROUPS[DEFAULT]).get(key, key)
 
 
-def drawing(state: State, lang: str, organisation: str | None, first: int | None, last: int | None,
+def drawing(state: State, lang: str, organisation: str | None, lo: float | None, hi: float | None,
             by_organisation: bool = False) -> dict:
-    """What timeline.html draws: groups of rows, each mark placed on the years' axis. The groups
+    """What timeline.html draws: groups of rows, each mark placed on the axis from ``lo`` to
+    ``hi`` (years with their fractions; by default, all the years of the marks). The groups
     are the kinds of tie, or (``by_organisation``) the organisations and people, each with the
     marks it takes part in, those with the most first; a mark then shows in each of its groups."""
     chosen = [m for m in marks(state) if organisation is None or organisation in m.involves or m.iri == organisation]
-    if first is None:
-        first = int(min((m.year for m in chosen), default=2000))
-    if last is None:
-        last = int(max((max(m.year, _year(m.end) if m.end else 0) for m in chosen), default=2020)) + 1
-    shown = [m for m in chosen if first <= m.year <= last + 1 or (m.end and _year(m.end) >= first and m.year <= last)]
+    if lo is None:
+        lo = float(math.floor(min((m.year for m in chosen), default=2000)))
+    if hi is None:
+        hi = float(math.floor(max((max(m.year, _year(m.end) if m.end else 0) for m in chosen), default=2020)) + 2)
+    shown = [m for m in chosen if lo <= m.year < hi or (m.year < hi and ((m.end and _year(m.end) >= lo) or m.ongoing))]
     left_out = max(0, len(shown) - MARK_LIMIT)
     shown = shown[:MARK_LIMIT]
-    span = max(1.0, last + 1 - first)
-    x = lambda year: round(LEFT + (min(max(year, first), last + 1) - first) / span * (WIDTH - LEFT - RIGHT), 1)
+    span = max(1 / 365, hi - lo)
+    x = lambda year: round(LEFT + (min(max(year, lo), hi) - lo) / span * (WIDTH - LEFT - RIGHT), 1)
     rank = {g: n for n, g in enumerate(GROUPS[DEFAULT])}
     said, known = sentences(state), names(state)
     grouped: dict[str, list[dict]] = {}
@@ -132,7 +182,7 @@ def drawing(state: State, lang: str, organisation: str | None, first: int | None
         text = sentence.text if sentence is not None else f"{known.label(m.iri, lang)} ({said.write.date(m.start, lang)[0]})"
         sources = sorted({str(known.label(e.source, lang)) + (f", {TEXT[lang]['line']} {e.line}" if e.line else "")
                           for e in evidence_of(authored_graph(state), ox.NamedNode(m.iri)) if e.source})
-        row = {"href": page_url(m.iri, lang), "x": x(m.year), "x_end": x(_year(m.end)) if m.end else x(last + 1) if m.ongoing else None,
+        row = {"href": page_url(m.iri, lang), "x": x(m.year), "x_end": x(_year(m.end)) if m.end else x(hi) if m.ongoing else None,
                "label": _short(str(known.label(m.iri, lang))), "when": said.write.date(m.start, lang)[0], "title": text,
                "sources": sources}
         keys = sorted("who:" + who for who in m.involves if who != organisation) if by_organisation else [m.group]
@@ -149,8 +199,8 @@ def drawing(state: State, lang: str, organisation: str | None, first: int | None
             row["lx"] = row["x"] - 8 if row["anchor"] == "end" else row["x"] + 8
         groups.append({"key": key, "heading": _group_heading(key, lang, state), "rows": rows,
                        "height": TOP + len(rows) * ROW + 6})
-    ticks = [{"year": year, "x": x(year)} for year in _ticks(first, last)]
-    return {"groups": groups, "ticks": ticks, "width": WIDTH, "first": first, "last": last, "left_out": left_out,
+    ticks = [{"year": text, "x": x(at)} for at, text in _ticks(lo, hi, said.write, lang)]
+    return {"groups": groups, "ticks": ticks, "width": WIDTH, "first": math.floor(lo), "last": math.ceil(hi) - 1, "left_out": left_out,
             "total": len(shown) + left_out}
 
 
@@ -164,21 +214,22 @@ def routes(state: State) -> list[Route]:
             organisation = ENTITY_NS + slug
             if organisation not in names(state).subjects:
                 return problem(request, 404, f"organisation={slug[:40]!r}: nothing in the graph is called so")
-        years = []
+        bounds = []
         for name in ("from", "to"):
             text = params.get(name, "")
-            if text and not re.fullmatch(r"-?\d{1,4}", text):
-                return problem(request, 400, f"{name}={text[:20]!r}: a year is a whole number, such as 1996")
-            years.append(int(text) if text else None)
-        first, last = years
-        if first is not None and last is not None and first > last:
-            return problem(request, 400, f"from={first} is after to={last}")
+            try:
+                bounds.append(_bounds(text, end=name == "to") if text else None)
+            except (AttributeError, ValueError):
+                return problem(request, 400, f"{name}={text[:20]!r}: give a year, a month or a day, such as 1996, 1996-06 or 1996-06-06")
+        lo, hi = bounds
+        if lo is not None and hi is not None and lo >= hi:
+            return problem(request, 400, f"from={params['from'][:20]} is not before to={params['to'][:20]}")
         group = params.get("group", "kind")
         if group not in ("kind", "organisation"):
             return problem(request, 400, f"group={group[:20]!r}: the timeline groups by kind or by organisation")
 
         def make() -> str:
-            drawn = drawing(state, lang, organisation, first, last, by_organisation=group == "organisation")
+            drawn = drawing(state, lang, organisation, lo, hi, by_organisation=group == "organisation")
             base = {"organisation": params.get("organisation", ""), "group": "organisation" if group == "organisation" else ""}
             zoom = [{"text": text, "href": with_lang("/timeline?" + "&".join(f"{k}={v}" for k, v in {**base, **q}.items() if v), lang)}
                     for text, q in ((TEXT[lang]["timeline_all"], {}), ("1900–", {"from": "1900"}),
@@ -190,8 +241,9 @@ def routes(state: State) -> list[Route]:
                         for g in ("kind", "organisation")]
             return render("timeline.html", lang, d=drawn, who=who, who_href=page_url(organisation, lang) if organisation else None,
                           zoom=zoom, grouping=grouping, organisation=params.get("organisation", ""), group=group,
+                          from_text=params.get("from", ""), to_text=params.get("to", ""),
                           switch=switch_url(request, lang, keep=("organisation", "from", "to", "group")))
 
-        return cacheable(request, state, ("timeline", lang, organisation, first, last, group), make, "text/html; charset=utf-8")
+        return cacheable(request, state, ("timeline", lang, organisation, lo, hi, group), make, "text/html; charset=utf-8")
 
     return [Route("/timeline", page, name="timeline")]
