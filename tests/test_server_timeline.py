@@ -94,5 +94,5 @@ def test_zooming_down_to_months_and_days(client):
     assert mou["text"].startswith("31 January 2022")
     french = client.get("/timeline?from=2022-01&to=2022-03&lang=fr").text
     assert "janv. 2022" in french
-    for bad in ("2022-13", "2022-02-30", "22"):
+    for bad in ("2022-13", "2022-02-30", "22", "9999-12-31&to=9999-12-31"):
         assert client.get(f"/timeline?from={bad}", headers={"accept": "text/plain"}).status_code == 400
