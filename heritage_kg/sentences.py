@@ -149,15 +149,16 @@ class Sentences:
 
     def direct_about(self, iri: str, lang: str) -> list[Sentence]:
         """The ties written as one property that ``iri`` is either side of."""
-        node, found = ox.NamedNode(iri), []
-        for direct in (k for k in self.names.ties.kinds if k.direct):
-            for quad in self.store.quads_for_pattern(node, ox.NamedNode(direct.iri), None):
-                if isinstance(quad.object, ox.NamedNode):
-                    found.append(self.direct(direct.key, iri, quad.object.value, lang))
-            for quad in self.store.quads_for_pattern(None, ox.NamedNode(direct.iri), node):
-                if isinstance(quad.subject, ox.NamedNode):
-                    found.append(self.direct(direct.key, quad.subject.value, iri, lang))
+        found = [self.direct(kind.key, subject, obj, lang) for kind, subject, obj in self.names.ties.direct_ties(self.store, iri)]
         return sorted((s for s in found if s is not None), key=lambda s: fold(s.text))
+
+    def values(self, iri: str) -> dict[str, list]:
+        """The node's values of the ontology's properties, by the property's local name."""
+        found: dict[str, list] = {}
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
+            if quad.predicate.value.startswith(ONTOLOGY_NS):
+                found.setdefault(quad.predicate.value[len(ONTOLOGY_NS):], []).append(quad.object)
+        return found
 
     def date_of(self, iri: str, lang: str) -> str:
         """When a tie happened or began, as the language writes a date ("6 June 1996"), or ""."""
@@ -170,10 +171,7 @@ class Sentences:
 
     def figure_of(self, iri: str, lang: str) -> str:
         """A figure with what it counts and its date: "almost 50,000 museum members (31 January 2022)"."""
-        values: dict[str, list] = {}
-        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
-            if quad.predicate.value.startswith(ONTOLOGY_NS):
-                values.setdefault(quad.predicate.value[len(ONTOLOGY_NS):], []).append(quad.object)
+        values = self.values(iri)
         measure = next((v.value for v in values.get("measure", ()) if isinstance(v, ox.NamedNode)), None)
         writer = _Writer(self, lang, iri, values, measure)
         what = f" {self.names.label(measure, lang)}" if measure else ""
@@ -197,10 +195,7 @@ class Sentences:
         if kind is None:
             return None
         templates = self.by[annotation]
-        values: dict[str, list] = {}
-        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
-            if quad.predicate.value.startswith(ONTOLOGY_NS):
-                values.setdefault(quad.predicate.value[len(ONTOLOGY_NS):], []).append(quad.object)
+        values = self.values(iri)
         for found in values.values():
             found.sort(key=lambda term: (term.value != first, fold(self.names.short_label(term.value, lang)))
                        if isinstance(term, ox.NamedNode) else (True, term.value))

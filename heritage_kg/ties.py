@@ -94,6 +94,18 @@ class TieKinds:
     def network(self) -> list[TieKind]:
         return [k for k in self.kinds if k.in_network]
 
+    def direct_ties(self, store: ox.Store, iri: str) -> list[tuple[TieKind, str, str]]:
+        """The ties written as one property (``subject hkg:unitOf object``) that ``iri`` is either
+        side of: each kind, subject and object, between named nodes."""
+        node, found = ox.NamedNode(iri), []
+        for kind in (k for k in self.kinds if k.direct):
+            prop = ox.NamedNode(kind.iri)
+            found += [(kind, iri, q.object.value) for q in store.quads_for_pattern(node, prop, None)
+                      if isinstance(q.object, ox.NamedNode)]
+            found += [(kind, q.subject.value, iri) for q in store.quads_for_pattern(None, prop, node)
+                      if isinstance(q.subject, ox.NamedNode)]
+        return found
+
     def of(self, types) -> TieKind | None:
         """The kind of a node with the classes ``types`` (IRIs), if it is a tie."""
         return next((k for k in self.kinds if not k.direct and k.iri in types), None)

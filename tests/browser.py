@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ROOT
 from .servers import heritage_kg_server
 
 #: Debian's chromium (apt-get install chromium); Playwright's own browser downloads are not used.
@@ -90,3 +91,30 @@ def screenshot(page, folder: Path, name: str) -> Path:
         Path(extra).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(extra) / path.name)
     return path
+
+
+# -- the fixtures the browser tests share: a module imports them by name --------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, for the module."""
+    sync_playwright = require_browser()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`heritage-kg serve` of this checkout, for the module; its address."""
+    with heritage_server(ROOT, tmp_path_factory.mktemp("serve")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    """Where the module's screenshots go."""
+    return tmp_path_factory.mktemp("shots")

@@ -17,8 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, heritage_server, require_browser, screenshot, watch
-from .conftest import ROOT
+from .browser import browser, screenshot, server, shots, watch  # noqa: F401 (fixtures, used by name)
 
 KG = "https://w3id.org/heritage-kg/id/"
 #: The founders of the Blue Shield, the default organisation of the `founders` query.
@@ -27,28 +26,6 @@ def assert_clean(seen, *allowed: str) -> None:
     patterns = [re.compile(p) for p in allowed]
     problems = [p for p in seen.problems() if not any(rx.search(p) for rx in patterns)]
     assert problems == [], "the page complained:\n" + "\n".join(problems)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright = require_browser()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with heritage_server(ROOT, tmp_path_factory.mktemp("serve")) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    return tmp_path_factory.mktemp("shots")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, heritage_server, require_browser, screenshot, watch
+from .browser import browser, screenshot, server, shots, watch  # noqa: F401 (fixtures, used by name)
 from .conftest import ROOT
 
 AXE = (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
@@ -21,28 +21,6 @@ PAGES = {
     "ontology": "/ontology", "download": "/download", "query": "/query?name=founders", "not-found": "/no/such/page",
     "timeline": "/timeline?organisation=icom", "timeline-by-organisation": "/timeline?group=organisation",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright = require_browser()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with heritage_server(ROOT, tmp_path_factory.mktemp("serve")) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    return tmp_path_factory.mktemp("shots")
 
 
 def open_page(browser, width: int, lang: str):

@@ -36,9 +36,10 @@ def _tag_of(sha256: str) -> str:
 
 
 def _dump(state: State, fmt: str) -> tuple[bytes, str]:
+    """The dump in ``fmt``, made once, and its SHA-256 (hexadecimal)."""
     def make():
         body = export_utf8(state.store, fmt, state.kept_dump)
-        return body, _tag(body)
+        return body, hashlib.sha256(body).hexdigest()
     return state.cached(("dump", fmt), make)
 
 
@@ -69,11 +70,11 @@ def dump(state: State, request: Request) -> Response:
             kept = state.kept_dump
             kept.verify()
             return _cacheable(request, kept.path, _tag_of(kept.sha256), spec.media_type + charset, disposition)
-        body, etag = _dump(state, fmt)
+        body, sha256 = _dump(state, fmt)
     except DataError:
         return PlainTextResponse("The dump is unavailable: the store's kept export is damaged. "
                                  "The operator must rebuild the store.\n", status_code=503)
-    return _cacheable(request, body, etag, spec.media_type + charset, disposition)
+    return _cacheable(request, body, _tag_of(sha256), spec.media_type + charset, disposition)
 
 
 #: Up to this many triples, the download page makes every dump to give its size and checksum
@@ -92,8 +93,8 @@ def _files(state: State) -> list[dict]:
             if name == "nt" and state.kept_dump is not None:
                 size, sha256 = state.kept_dump.path.stat().st_size, state.kept_dump.sha256
             elif eager or state.holds(("dump", name)):
-                body, _ = _dump(state, name)
-                size, sha256 = len(body), hashlib.sha256(body).hexdigest()
+                body, sha256 = _dump(state, name)
+                size = len(body)
         except (DataError, OSError):
             pass  # the dump itself answers 503, and says why
         out.append({"name": name, "media_type": spec.media_type, "file": f"heritage-kg{spec.suffix}",

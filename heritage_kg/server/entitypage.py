@@ -201,12 +201,14 @@ class View:
         kinds = [self.names.kind_label(tie, self.lang)]
         kinds += sorted(self.names.label(o.value, self.lang) for p, o in pairs
                         if p in self.names.ties.kind_properties and isinstance(o, ox.NamedNode))
-        dates, key = self.dates(pairs)
+        # when it happened or began, for the order of the page: its first date, else its first start
+        key = next((o.value for p in (HKG + "date", HKG + "startDate") for o in sorted((o for q, o in pairs if q == p), key=str)),
+                   "9999")
         kind = self.names.ties.of(self.names.types.get(tie, ()))
         variety = next((o.value for p, o in pairs if p in self.names.ties.kind_properties and isinstance(o, ox.NamedNode)), None)
         return {"iri": tie, "roles": roles, "label": self.names.label(tie, self.lang),
                 "group": self.said.group(kind, variety) if kind is not None else "other",
-                "kind": " · ".join(k for k in kinds if k), "dates": dates, "key": key, "cls": self.names.tie_key(tie),
+                "kind": " · ".join(k for k in kinds if k), "key": key, "cls": self.names.tie_key(tie),
                 "sides": [o.value for p, o in pairs if self.names.is_side(p) and isinstance(o, ox.NamedNode) and o != self.node]}
 
     def tie(self, head: dict) -> dict:
@@ -235,17 +237,11 @@ class View:
         """The ties written as one property (units) that the node is either side of, as heads
         like `tie_head`'s, so that they are listed and paged with the others."""
         heads = []
-        for kind in (k for k in self.names.ties.kinds if k.direct):
-            prop = ox.NamedNode(kind.iri)
-            pairs = [(self.iri, q.object.value) for q in self.store.quads_for_pattern(self.node, prop, None)]
-            pairs += [(q.subject.value, self.iri) for q in self.store.quads_for_pattern(None, prop, self.node)]
-            for subject, obj in pairs:
-                if subject.startswith("_:") or obj.startswith("_:"):
-                    continue
-                other = obj if subject == self.iri else subject
-                heads.append({"iri": subject, "object": obj, "direct": kind.key, "roles": [], "cls": kind.key,
-                              "label": self.names.label(other, self.lang), "group": self.said.group(kind, None),
-                              "kind": kind.word(self.lang), "dates": "", "key": "9999", "sides": [other]})
+        for kind, subject, obj in self.names.ties.direct_ties(self.store, self.iri):
+            other = obj if subject == self.iri else subject
+            heads.append({"iri": subject, "object": obj, "direct": kind.key, "roles": [], "cls": kind.key,
+                          "label": self.names.label(other, self.lang), "group": self.said.group(kind, None),
+                          "kind": kind.word(self.lang), "key": "9999", "sides": [other]})
         return heads
 
     def summary(self) -> list[dict]:

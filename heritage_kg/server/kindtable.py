@@ -28,16 +28,13 @@ class KindTables:
         self.founded: dict[str, str] = {}
         for founded, date in store.query(_FOUNDINGS):
             self.founded.setdefault(founded.value, date.value)
-        self.direct = [ox.NamedNode(k.iri) for k in known.ties.kinds if k.direct]
 
     def ties(self, iri: str) -> int:
         """How many ties ``iri`` takes part in: tie nodes naming it, and ties written as one property."""
         node = ox.NamedNode(iri)
         nodes = {q.subject.value for q in self.store.quads_for_pattern(None, None, node)
                  if isinstance(q.subject, ox.NamedNode) and self.known.is_a(q.subject.value, STATEMENT_CLASSES)}
-        direct = sum(1 for p in self.direct for _ in self.store.quads_for_pattern(node, p, None)) + \
-            sum(1 for p in self.direct for _ in self.store.quads_for_pattern(None, p, node))
-        return len(nodes) + direct
+        return len(nodes) + len(self.known.ties.direct_ties(self.store, iri))
 
     def rows(self, cls: str, lang: str) -> list[dict]:
         """A row per member of ``cls`` (entities and concepts), in no set order."""
