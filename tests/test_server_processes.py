@@ -49,7 +49,12 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _command(pid: int) -> bytes:
-    return Path(f"/proc/{pid}/cmdline").read_bytes()
+    """The process's command line, or nothing once it has ended (a process listed as a child a
+    moment ago may be gone by the time it is read)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
 
 
 def _page_processes(server: subprocess.Popen) -> list[int]:
