@@ -24,10 +24,41 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 @dataclass(frozen=True)
 class Edge:
+    """A line of the network: two sides, the kind of tie, its English label; the tie node it
+    comes from (None for a tie written as one property) and its dates as the data gives them."""
+
     source: str
     target: str
     kind: str
     label: str
+    tie: str | None = None
+    variety: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    @property
+    def first_year(self) -> int | None:
+        return year_of(self.start)
+
+    @property
+    def last_year(self) -> int | None:
+        return year_of(self.end)
+
+
+#: What the network draws on request besides organisations, and the kinds of tie that bring it:
+#: people (their posts and signatures) and instruments (the mandates resting on them).
+EXTRAS = {"people": ("post", "signature"), "instruments": ("mandate",)}
+#: Programmes and projects join the network through these properties, which are not ties.
+PROGRAMME_LINKS = ("runBy", "fundedBy", "hostedBy")
+
+
+def year_of(text: str | None) -> int | None:
+    """The year of a date as the data writes it ("1996-06-06", "1996", "-0050"), or None."""
+    if not text:
+        return None
+    head = text[1:] if text.startswith("-") else text
+    digits = head.split("-", 1)[0]
+    return (-1 if text.startswith("-") else 1) * int(digits) if digits.isdigit() else None
 
 
 def _labels(store: ox.Store) -> dict[str, str]:
@@ -57,48 +88,105 @@ def _labels(store: ox.Store) -> dict[str, str]:
     return names
 
 
+_DATES = """OPTIONAL { ?tie hkg:startDate ?s } OPTIONAL { ?tie hkg:date ?d } OPTIONAL { ?tie hkg:endDate ?end }
+            BIND(COALESCE(?s, ?d) AS ?start)"""
+
+
 def _pattern(kind: TieKind) -> str:
-    """The SPARQL pattern that binds ?a, ?b and the edge's English ?label for a kind of tie: the
-    concept of its kind property, else the word for the kind. A tie with one side property (the
-    parties of an agreement) gives each pair of its sides once, undirected."""
+    """The SPARQL pattern that binds ?a, ?b, the edge's English ?label, and for a tie node ?tie,
+    its ?variety (the concept of its kind property) and its ?start and ?end: the label is the
+    variety's, else the word for the kind. A tie with one side property (the parties of an
+    agreement) gives each pair of its sides once, undirected."""
     if kind.direct:
         return f"?a <{kind.iri}> ?b . <{kind.iri}> rdfs:label ?label . FILTER(LANG(?label) = 'en')"
     first, last = kind.sides[0], kind.sides[-1]
-    sides = f"?tie a <{kind.iri}> ; <{first}> ?a ; <{last}> ?b ."
+    sides = f"?tie a <{kind.iri}> ; <{first}> ?a ; <{last}> ?b . {_DATES}"
     if first == last:
         sides += " FILTER(STR(?a) < STR(?b))"
     if kind.kind_property:
-        return sides + f" ?tie <{kind.kind_property}> ?k . ?k skos:prefLabel ?label . FILTER(LANG(?label) = 'en')"
+        return sides + f" ?tie <{kind.kind_property}> ?variety . ?variety skos:prefLabel ?label . FILTER(LANG(?label) = 'en')"
     return sides + f" <{kind.iri}> rdfs:label ?label . FILTER(LANG(?label) = 'en')"
 
 
-def edges(store: ox.Store, kinds: list[TieKind]) -> list[Edge]:
+def _value(term) -> str | None:
+    return term.value if term is not None else None
+
+
+def edges(store: ox.Store, kinds: list[TieKind], programmes: bool = False) -> list[Edge]:
+    """The lines of the network for ``kinds``, one for each tie and pair of its sides; with
+    ``programmes``, a line from each programme or project to who runs, funds or hosts it."""
     found = set()
     for kind in kinds:
         if not kind.direct and not kind.sides:
             continue
-        for row in store.query(_PREFIX + f"SELECT DISTINCT ?a ?b ?label WHERE {{ {_pattern(kind)} }}"):
-            found.add(Edge(row[0].value, row[1].value, kind.key, row[2].value))
-    return sorted(found, key=lambda e: (e.kind, e.source, e.target, e.label))
+        query = f"SELECT DISTINCT ?a ?b ?label ?tie ?variety ?start ?end WHERE {{ {_pattern(kind)} }}"
+        for a, b, label, tie, variety, start, end in store.query(_PREFIX + query):
+            found.add(Edge(a.value, b.value, kind.key, label.value, _value(tie), _value(variety), _value(start), _value(end)))
+    if programmes:
+        links = " ".join(f"hkg:{p}" for p in PROGRAMME_LINKS)
+        query = f"""SELECT DISTINCT ?a ?b ?label ?start ?end WHERE {{
+            VALUES ?p {{ {links} }} {{ ?a a hkg:Programme }} UNION {{ ?a a hkg:Project }}
+            ?a ?p ?b . ?p rdfs:label ?label . FILTER(LANG(?label) = 'en')
+            OPTIONAL {{ ?a hkg:startDate ?start }} OPTIONAL {{ ?a hkg:endDate ?end }} }}"""
+        for a, b, label, start, end in store.query(_PREFIX + query):
+            found.add(Edge(a.value, b.value, "programme", label.value, None, None, _value(start), _value(end)))
+    return sorted(found, key=lambda e: (e.kind, e.source, e.target, e.label, e.tie or ""))
 
 
-def neighbourhood(all_edges: list[Edge], centre: str, depth: int) -> list[Edge]:
+def distinct(es: list[Edge]) -> list[Edge]:
+    """One line for each pair, kind and label, as a drawing wants them (two agreements of the
+    same kind between the same two organisations draw as one line)."""
+    seen: dict[tuple, Edge] = {}
+    for e in es:
+        seen.setdefault((e.kind, e.source, e.target, e.label), Edge(e.source, e.target, e.kind, e.label))
+    return list(seen.values())
+
+
+def holds_in(edge: Edge, year: int) -> bool:
+    """Whether a tie held in ``year``: begun by then (an undated one is assumed to) and not
+    ended before it."""
+    first, last = edge.first_year, edge.last_year
+    return (first is None or first <= year) and (last is None or last >= year)
+
+
+def founded(store: ox.Store, table: TieKinds) -> dict[str, int]:
+    """The year each organisation was founded, where the data dates its founding."""
+    kind = table.by_key.get("founding")
+    if kind is None or not kind.sides:
+        return {}
+    years: dict[str, int] = {}
+    query = f"SELECT ?o ?d WHERE {{ ?f a <{kind.iri}> ; <{kind.sides[-1]}> ?o ; hkg:date ?d }}"
+    for o, d in store.query(_PREFIX + query):
+        year = year_of(d.value)
+        if year is not None:
+            years[o.value] = min(year, years.get(o.value, year))
+    return years
+
+
+def reach(all_edges: list[Edge], centres: list[str], depth: int) -> dict[str, int]:
+    """Every node within ``depth`` steps of one of ``centres``, with its distance; the centres
+    that are in no edge are reached at 0 all the same."""
     adjacent: dict[str, set[str]] = {}
     for e in all_edges:
         adjacent.setdefault(e.source, set()).add(e.target)
         adjacent.setdefault(e.target, set()).add(e.source)
-    if centre not in adjacent:
-        raise UsageError(f"--around {centre.removeprefix(ENTITY_NS)}: no such organisation in the network")
-    reached = {centre: 0}
-    queue = deque([centre])
+    reached = dict.fromkeys(centres, 0)
+    queue = deque(centres)
     while queue:
         node = queue.popleft()
         if reached[node] == depth:
             continue
-        for other in sorted(adjacent[node]):
+        for other in sorted(adjacent.get(node, ())):
             if other not in reached:
                 reached[other] = reached[node] + 1
                 queue.append(other)
+    return reached
+
+
+def neighbourhood(all_edges: list[Edge], centre: str, depth: int) -> list[Edge]:
+    if not any(centre in (e.source, e.target) for e in all_edges):
+        raise UsageError(f"--focus {centre.removeprefix(ENTITY_NS)}: no such organisation in the network")
+    reached = reach(all_edges, [centre], depth)
     return [e for e in all_edges if e.source in reached and e.target in reached]
 
 
@@ -181,9 +269,10 @@ def to_graphml(es: list[Edge], labels: dict[str, str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(store: ox.Store, fmt: str, kinds: list[str], around: str | None, depth: int) -> str:
+def render(store: ox.Store, fmt: str, kinds: list[str], around: str | None, depth: int, year: int | None = None) -> str:
     """The network in ``fmt``, of the tie kinds named in ``kinds`` (every kind drawn in the
-    network where it is empty).
+    network where it is empty), as it stood in ``year`` where one is given (ties begun later or
+    ended before left out; undated ones kept).
 
     Raises:
         UsageError: a name in ``kinds`` that is not a kind of tie drawn in the network.
@@ -194,8 +283,12 @@ def render(store: ox.Store, fmt: str, kinds: list[str], around: str | None, dept
     if unknown:
         raise UsageError(f"--kind {unknown[0]}: not a kind of tie in the network; choose from {', '.join(drawn)}")
     es = edges(store, [drawn[k] for k in kinds] if kinds else list(drawn.values()))
+    if year is not None:
+        born = founded(store, table)
+        es = [e for e in es if holds_in(e, year) and all(born.get(n, year) <= year for n in (e.source, e.target))]
     if around:
         es = neighbourhood(es, around, depth)
+    es = distinct(es)
     labels = _labels(store)
     if fmt == "mermaid":
         return to_mermaid(es, labels, table)

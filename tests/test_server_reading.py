@@ -20,6 +20,7 @@ PAGES = {
     "source": "/page/source-seed-002", "kinds": "/kinds", "kind": "/kinds/Organisation", "search": "/search?q=icom",
     "ontology": "/ontology", "download": "/download", "query": "/query?name=founders", "not-found": "/no/such/page",
     "timeline": "/timeline?organisation=icom", "timeline-by-organisation": "/timeline?group=organisation",
+    "network": "/network?focus=icom", "network-around": "/network?around=interpol&with=people",
 }
 
 

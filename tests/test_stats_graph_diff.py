@@ -55,6 +55,20 @@ def test_graph_neighbourhood_and_kind_filter(run):
     assert "interpol" in mermaid and "icom" in mermaid and "unesco" not in mermaid
 
 
+def test_graph_as_of_a_year(run):
+    """Blue Shield was founded in 1996 (reference/blue-shield-founding): the network of 1995 has
+    neither it nor its founding; that of 1996 has both. The ICOM-INTERPOL agreement of 2000 is
+    there from 2000 on."""
+    def drawn(year):
+        return run("graph", "--format", "dot", "--year", str(year)).stdout
+
+    before, after = drawn(1995), drawn(1996)
+    assert "blue_shield [" not in before and "icom -> blue_shield [" not in before
+    assert "icom -> blue_shield [label=\"founding\"" in after
+    assert "icom -> interpol" not in drawn(1999) and "icom -> interpol" in drawn(2000)
+    assert "interpol" in run("graph", "--format", "dot", "--focus", "interpol", "--steps", "1").stdout
+
+
 def test_graph_graphml(run):
     root = ET.fromstring(run("graph", "--format", "graphml", "--kind", "membership").stdout)
     ns = "{http://graphml.graphdrawing.org/xmlns}"
@@ -63,8 +77,8 @@ def test_graph_graphml(run):
 
 
 def test_graph_unknown_organisation(run):
-    result = run("graph", "--around", "no-such-org", "--format", "dot")
-    assert result.exit_code == 2 and "--around no-such-org" in result.stderr
+    result = run("graph", "--focus", "no-such-org", "--format", "dot")
+    assert result.exit_code == 2 and "--focus no-such-org" in result.stderr
 
 
 def test_diff_between_folders(run, copy_project):

@@ -69,13 +69,18 @@ def describe(ctx, entity, lang, fmt, store_dir, output):
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
               help="Draw only this kind of tie, as ontology/tiekinds.ttl names it (agreement, membership...); "
                    "repeatable (default: every kind drawn in the network). An unknown kind lists the others.")
-@click.option("--around", help="Draw only the neighbourhood of this organisation (slug, prefixed name or IRI).")
-@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from --around.")
+@click.option("--focus", "--around", "around", metavar="SLUG",
+              help="Draw only the neighbourhood of this organisation (slug, prefixed name or IRI), as the explorer's focus does.")
+@click.option("--steps", "--depth", "depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many ties away from --focus to draw.")
+@click.option("--year", type=click.IntRange(min=1, max=9999), default=None,
+              help="Draw the network as it stood in this year: ties begun later or ended before, and organisations "
+                   "founded later, are left out; undated ties are kept.")
 @store_option
 @output_option
 @click.pass_context
 @with_progress
-def graph(ctx, fmt, kinds, around, depth, store_dir, output):
+def graph(ctx, fmt, kinds, around, depth, year, store_dir, output):
     """Draw the network of organisations: SVG, or DOT, GraphML and Mermaid for other tools.
 
     Each kind of tie has its own colour and line style, and a legend names them.
@@ -83,8 +88,8 @@ def graph(ctx, fmt, kinds, around, depth, store_dir, output):
     \b
     Examples:
       heritage-kg graph -o network.svg
-      heritage-kg graph --around icom --depth 1 --kind agreement -o icom.svg
-      heritage-kg graph --format mermaid
+      heritage-kg graph --focus icom --steps 1 --kind agreement -o icom.svg
+      heritage-kg graph --year 1995 --format mermaid
     """
     from ..network import render
     from ..output import emit
@@ -92,8 +97,8 @@ def graph(ctx, fmt, kinds, around, depth, store_dir, output):
 
     project = project_of(ctx)
     fmt = chosen_format(fmt, output, SUFFIXES["network"], "svg")
-    centre = Param("around", "iri").term(around).value if around else None
-    emit(render(published(project, store_dir), fmt, list(kinds), centre, depth), output)
+    centre = Param("focus", "iri").term(around).value if around else None
+    emit(render(published(project, store_dir), fmt, list(kinds), centre, depth, year), output)
 
 
 @click.command()

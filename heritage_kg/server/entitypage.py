@@ -289,6 +289,10 @@ class View:
         if self.names.is_a(self.iri, AGENT_CLASSES) and any(h["key"] != "9999" for h in heads):
             rows.append({"label": t["timeline"], "refs": [],
                          "vals": [{"text": t["timeline_of"], "href": with_lang("/timeline?organisation=" + local_name(self.iri), self.lang)}]})
+        if self.names.is_a(self.iri, AGENT_CLASSES[:2]):
+            rows.append({"label": t["network"], "refs": [],
+                         "vals": [{"text": t["network_of"],
+                                   "href": with_lang(f"/network?around={local_name(self.iri)}&focus={local_name(self.iri)}", self.lang)}]})
         counts: dict[str, int] = {}
         for group in (h["group"] for h in heads):
             counts[group] = counts.get(group, 0) + 1
