@@ -23,6 +23,9 @@ from .terms import PREFIXES
 _HEADER = "#+ "
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPES = ("iri", "string", "integer", "date", "year", "boolean")
+#: The views a query's results can be shown in on the query page (its `#+ view:`), by the name
+#: a ``#defaultView:`` comment gives each, as on the Wikidata Query Service.
+VIEWS = {"table": "Table", "graph": "Graph", "timeline": "Timeline", "chart": "BarChart"}
 #: Strings, IRIs and comments: what to blank out before looking for keywords in a query.
 SKIP = re.compile(r'#[^\n]*+|<[^>\s]*+>|"""(?:[^"\\]++|\\.|"(?!""))*+"""|\'\'\'(?:[^\'\\]++|\\.|\'(?!\'\'))*+\'\'\''
                   r'|"(?:[^"\\\n]++|\\.)*+"|\'(?:[^\'\\\n]++|\\.)*+\'')
@@ -110,6 +113,7 @@ class NamedQuery:
     tags: list[str] = field(default_factory=list)
     params: list[Param] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    view: str = "table"
 
     @property
     def form(self) -> str:
@@ -219,6 +223,9 @@ def read_query(path: Path) -> NamedQuery:
             bounds.append(bound)
         params.append(Param(str(item["name"]), ptype, str(item.get("description", "")), item.get("default"),
                             str(item.get("namespace", ENTITY_NS)), *bounds))
+    view = str(meta.get("view", "table"))
+    if view not in VIEWS:
+        raise UsageError(f"{path}: view {view!r} is not one of {', '.join(VIEWS)}")
     return NamedQuery(
         name=path.stem,
         path=path,
@@ -228,6 +235,7 @@ def read_query(path: Path) -> NamedQuery:
         tags=[str(t) for t in meta.get("tags") or []],
         params=params,
         meta=meta,
+        view=view,
     )
 
 

@@ -46,7 +46,9 @@ def result_rows(page) -> int:
 
 
 def result_iris(page) -> set[str]:
-    return set(page.eval_on_selector_all(".yasr table.dataTable tbody a[href]", "links => links.map(a => a.href)"))
+    """The IRIs the result table links to: those of this graph link to their pages here."""
+    hrefs = page.eval_on_selector_all(".yasr table.dataTable tbody a[href]", "links => links.map(a => a.getAttribute('href'))")
+    return {KG + urlsplit(h).path.removeprefix("/page/") if h.startswith("/page/") else h for h in hrefs}
 
 
 def editor_text(page) -> str:
@@ -133,7 +135,7 @@ def test_query_page_binds_the_form_on_the_server(server, page, shots):
         page.locator("form[data-name=partners] button[type=submit]").click()
     assert bound.value.json()["query"].count("VALUES ?organisation { <https://w3id.org/heritage-kg/id/iccrom> }") == 1
     page.wait_for_url(re.compile(r"/query\?name=partners&organisation=iccrom$"))
-    page.locator(".yasr table.dataTable tbody a[href$='/id/icom']").first.wait_for()
+    page.locator(".yasr table.dataTable tbody a[href^='/page/icom?']").first.wait_for()
     assert KG + "icom" in result_iris(page)
     assert page.get_attribute("#qp-share", "href") == "/query?name=partners&organisation=iccrom"
     screenshot(page, shots, "query-partners-iccrom")
@@ -163,7 +165,7 @@ def test_query_page_runs_free_text_from_its_url(server, page, shots):
 def test_query_page_shows_a_bad_parameter(server, page, shots):
     page, seen = page
     page.goto(server + "/query?name=neighbourhood")
-    result_rows(page)
+    page.locator(".qp-view-graph").wait_for()  # the view the query declares
     page.locator("#qp-neighbourhood-organisation").fill("not an iri")
     page.locator("form[data-name=neighbourhood] button[type=submit]").click()
     alert = page.locator("#qp-error")

@@ -22,14 +22,15 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from ..errors import HeritageKGError, UsageError
-from ..queries import NamedQuery, catalogue, query_form
+from ..project import ENTITY_NS, VOCAB_NS
+from ..queries import VIEWS, NamedQuery, catalogue, query_form
 from ..terms import PREFIXES
 from ..words import DEFAULT, TEXT
 from .site import lang_of, render, switch_url, with_lang
 from .state import State
 
 #: Query-string keys of /query that are not parameters of the named query.
-RESERVED = ("name", "query", "lang")
+RESERVED = ("name", "query", "lang", "view")
 #: Download links offered for each form of query: (label, value of /sparql's `format`).
 DOWNLOADS = {
     "SELECT": (("CSV", "csv"), ("JSON", "json")),
@@ -37,6 +38,8 @@ DOWNLOADS = {
     "CONSTRUCT": (("Turtle", "ttl"), ("JSON-LD", "jsonld")),
     "DESCRIBE": (("Turtle", "ttl"), ("JSON-LD", "jsonld")),
 }
+#: The words of the result views, for the page's script.
+VIEW_WORDS = ("view_graph", "view_graph_label", "view_timeline", "view_chart", "view_chart_label", "view_left_out", "view_failed")
 #: The editor's text when the page is opened without a query.
 STARTER = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -93,6 +96,7 @@ def describe(query: NamedQuery) -> dict:
         "title": query.title or query.name,
         "description": query.description,
         "tags": list(query.tags),
+        "view": query.view,
         "params": [{"name": p.name, "type": p.type, "default": _plain(p.default), "description": p.description}
                    for p in query.params],
     }
@@ -161,7 +165,8 @@ def _given(query: NamedQuery, request: Request, skip: tuple[str, ...] = ()) -> d
 def _bind(query: NamedQuery, given: dict[str, str]) -> str:
     """The query text with the parameters bound as typed RDF terms."""
     try:
-        return without_header(query.bind(given))
+        text = without_header(query.bind(given))
+        return text if query.view == "table" else f"#defaultView:{VIEWS[query.view]}\n{text}"
     except UsageError as error:
         raise _Problem(400, str(error)) from None
     except HeritageKGError as error:
@@ -192,6 +197,8 @@ def _page(state: State, queries: dict[str, NamedQuery], request: Request) -> HTM
                 raise _Problem(400, "the query is empty")
             if len(text) > state.settings.max_query:
                 raise _Problem(400, f"the query is longer than {state.settings.max_query} characters")
+        if params.get("view", "table") not in VIEWS:
+            raise _Problem(400, f"view={params['view'][:20]!r}: choose from {', '.join(VIEWS)}")
     except _Problem as problem:
         status, error, text = problem.status, problem.message, None
         if problem.status == 404:
@@ -203,6 +210,7 @@ def _page(state: State, queries: dict[str, NamedQuery], request: Request) -> HTM
         "params": given,
         "query": text,
         "run": text is not None,
+        "view": params.get("view") if error is None and params.get("view") in VIEWS else None,
     }
     context = {
         "queries": [_entry(q, given if q is chosen else {}, lang) for q in queries.values()],
@@ -218,7 +226,12 @@ def _page(state: State, queries: dict[str, NamedQuery], request: Request) -> HTM
             "prefixes": PREFIXES,
             "initial": initial,
             "downloads": {kind: [list(d) for d in pairs] for kind, pairs in DOWNLOADS.items()},
-            "words": {"editor": TEXT[lang]["qp_editor_label"], "results_per_page": TEXT[lang]["qp_rows_label"]},
+            "words": {"editor": TEXT[lang]["qp_editor_label"], "results_per_page": TEXT[lang]["qp_rows_label"],
+                      **{key: TEXT[lang][key] for key in VIEW_WORDS}},
+            # the views by the name a #defaultView: comment gives them (lower-cased)
+            "views": {shown.lower(): view for view, shown in VIEWS.items()},
+            "pages": {"entity": ENTITY_NS, "vocab": VOCAB_NS},
+            "lang": lang,
         },
     }
     # (the named queries' titles and descriptions are written in English, in their headers)

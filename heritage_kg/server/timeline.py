@@ -10,6 +10,7 @@ than by kind. Each mark links to its page, and its tooltip (an SVG
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from datetime import date, timedelta
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..evidence import evidence_of
@@ -177,8 +178,7 @@ def drawing(state: State, lang: str, organisation: str | None, lo: float | None,
     shown = [m for m in chosen if lo <= m.year < hi or (m.year < hi and ((m.end and _year(m.end) >= lo) or m.ongoing))]
     left_out = max(0, len(shown) - MARK_LIMIT)
     shown = shown[:MARK_LIMIT]
-    span = max(1 / 365, hi - lo)
-    x = lambda year: round(LEFT + (min(max(year, lo), hi) - lo) / span * (WIDTH - LEFT - RIGHT), 1)
+    x = _scale(lo, hi)
     rank = {g: n for n, g in enumerate(GROUPS[DEFAULT])}
     said, known = sentences(state), names(state)
     grouped: dict[str, list[dict]] = {}
@@ -195,18 +195,63 @@ def drawing(state: State, lang: str, organisation: str | None, lo: float | None,
             grouped.setdefault(key, []).append(dict(row))
     order = (lambda g: (-len(grouped[g]), _group_heading(g, lang, state))) if by_organisation else \
         (lambda g: (rank.get(g, len(rank)), _group_heading(g, lang, state)))
-    groups = []
-    for key in sorted(grouped, key=order):
-        rows = grouped[key]
-        for n, row in enumerate(rows):
-            row["y"] = TOP + n * ROW + ROW / 2
-            row["anchor"] = "end" if row["x"] > WIDTH * 0.6 else "start"
-            row["lx"] = row["x"] - 8 if row["anchor"] == "end" else row["x"] + 8
-        groups.append({"key": key, "heading": _group_heading(key, lang, state), "rows": rows,
-                       "height": TOP + len(rows) * ROW + 6})
+    groups = [{"key": key, "heading": _group_heading(key, lang, state), **_stacked(grouped[key])}
+              for key in sorted(grouped, key=order)]
     ticks = [{"year": text, "x": x(at)} for at, text in _ticks(lo, hi, said.write, lang)]
     return {"groups": groups, "ticks": ticks, "width": WIDTH, "first": math.floor(lo), "last": math.ceil(hi) - 1, "left_out": left_out,
             "total": len(shown) + left_out}
+
+
+def _scale(lo: float, hi: float):
+    """Where a year (with its fraction) falls across the drawing, kept inside it."""
+    span = max(1 / 365, hi - lo)
+    return lambda year: round(LEFT + (min(max(year, lo), hi) - lo) / span * (WIDTH - LEFT - RIGHT), 1)
+
+
+def _stacked(rows: list[dict]) -> dict:
+    """A group's rows one under the other, each label on the side of its mark with more room."""
+    for n, row in enumerate(rows):
+        row["y"] = TOP + n * ROW + ROW / 2
+        row["anchor"] = "end" if row["x"] > WIDTH * 0.6 else "start"
+        row["lx"] = row["x"] - 8 if row["anchor"] == "end" else row["x"] + 8
+    return {"rows": rows, "height": TOP + len(rows) * ROW + 6}
+
+
+def rows_drawing(state: State, given: list, lang: str) -> tuple[dict, dict, int]:
+    """Rows of a query's results (each a label, a start, perhaps an end, perhaps a link to a page
+    of this site) drawn as one group of the timeline, oldest first; and how many were left out.
+
+    Raises:
+        ValueError: rows that are not a list of such objects, or a start that is not a date.
+    """
+    if not isinstance(given, list):
+        raise ValueError("rows must be a list")
+    found = []
+    for n, row in enumerate(given):
+        if not isinstance(row, dict) or not isinstance(row.get("label", ""), str) or not isinstance(row.get("start"), str):
+            raise ValueError(f"row {n + 1}: give a label and a start")
+        start, end, href = row["start"], row.get("end"), row.get("href")
+        if not _DATE.fullmatch(start) or (end is not None and not (isinstance(end, str) and _DATE.fullmatch(end))):
+            raise ValueError(f"row {n + 1}: {str(start)[:20]!r} is not a year, month or day such as 1996, 1996-06 or 1996-06-06")
+        try:
+            at, until = _year(start), _year(end) if end else None
+        except ValueError:
+            raise ValueError(f"row {n + 1}: {start[:20]!r} is a day that does not exist") from None
+        local = isinstance(href, str) and href.startswith("/") and not href.startswith("//")
+        found.append((at, until, start, row.get("label", "")[:200], href if local else None))
+    found.sort(key=lambda r: r[0])
+    left_out = max(0, len(found) - MARK_LIMIT)
+    found = found[:MARK_LIMIT]
+    lo = float(math.floor(min((r[0] for r in found), default=2000)))
+    hi = float(math.floor(max((max(r[0], r[1] or r[0]) for r in found), default=2020)) + 2)
+    x, write = _scale(lo, hi), sentences(state).write
+    rows = []
+    for at, until, start, label, href in found:
+        when = write.date(start, lang)[0]
+        rows.append({"href": href, "x": x(at), "x_end": x(until) if until is not None else None, "label": _short(label),
+                     "when": when, "title": f"{when}: {label}", "sources": []})
+    ticks = [{"year": text, "x": x(at)} for at, text in _ticks(lo, hi, write, lang)]
+    return {"ticks": ticks, "width": WIDTH}, _stacked(rows), left_out
 
 
 def routes(state: State) -> list[Route]:
@@ -251,4 +296,15 @@ def routes(state: State) -> list[Route]:
 
         return cacheable(request, state, ("timeline", lang, organisation, lo, hi, group), make, "text/html; charset=utf-8")
 
-    return [Route("/timeline", page, name="timeline")]
+    async def draw(request: Request) -> Response:
+        """POST /timeline/draw: the query page's timeline view, drawn as the timeline page is."""
+        lang = lang_of(request)
+        try:
+            given = json.loads(await request.body())
+            drawn, group, left_out = rows_drawing(state, given.get("rows") if isinstance(given, dict) else None, lang)
+        except (ValueError, UnicodeDecodeError) as error:
+            return PlainTextResponse(f"timeline: {error}\n", status_code=400)
+        svg = render("_timeline_svg.html", lang, d=drawn, g=group, svg_label=TEXT[lang]["timeline"]).strip()
+        return Response(svg, media_type="image/svg+xml", headers={"X-Left-Out": str(left_out), "Cache-Control": "no-store"})
+
+    return [Route("/timeline", page, name="timeline"), Route("/timeline/draw", draw, methods=["POST"], name="timeline-draw")]

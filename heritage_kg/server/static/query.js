@@ -3,7 +3,10 @@
  * Named queries are bound by the server (GET /api/queries/{name}?param=value), never here: the
  * page only puts the text it gets back into the editor and runs it. The address bar always holds
  * a shareable URL: /query?name=...&param=... for a named query as bound, /query?query=... for
- * anything else. No inline script or style is used, so the page runs under the server's CSP.
+ * anything else, with &view= where the results are shown otherwise than the query asks. The view
+ * a query asks for is its `#defaultView:Graph` comment (Graph, Timeline, BarChart, Table), which
+ * the server writes at the head of a named query that declares one. No inline script or style
+ * is used, so the page runs under the server's CSP.
  */
 (function () {
   "use strict";
@@ -26,6 +29,8 @@
   // The named query the editor holds, as the server bound it: {name, params, text}; null for free text.
   var bound = null;
   var initial = data.initial || {};
+  // The view chosen on this page rather than asked for by the query, if any.
+  var chosenView = initial.view || null;
   if (initial.name && initial.query !== null) {
     bound = { name: initial.name, params: initial.params || {}, text: initial.query };
   }
@@ -55,16 +60,54 @@
     persistenceId: null,
     // IRIs in the table are shortened with the project's prefixes and those the query declares.
     prefixes: function () { return Object.assign({}, data.prefixes, yasqe.getPrefixesFromQuery()); },
-    pluginOrder: ["table", "response"],
-    defaultPlugin: "table"
+    pluginOrder: ["table", "graph", "timeline", "chart", "response"],
+    defaultPlugin: "table",
+    // values as values ("1793", not "1793"^^xsd:gYear); the table's "Simple view" box turns it off
+    plugins: { table: { enabled: true, dynamicConfig: { compact: true } } }
+  });
+
+  function declaredView(text) {
+    var found = /^[ \t]*#[ \t]*defaultView[ \t]*:[ \t]*([A-Za-z]+)/m.exec(text || "");
+    return found ? data.views[found[1].toLowerCase()] || null : null;
+  }
+
+  function wantedView() {
+    return chosenView || declaredView(yasqe.getValue()) || "table";
+  }
+
+  // After each drawing: a view picked among Yasr's buttons is kept in the address.
+  yasr.on("drawn", function () {
+    var shown = yasr.getSelectedPluginName();
+    var asked = declaredView(yasqe.getValue()) || "table";
+    if (shown === wantedView()) return;
+    if (yasr.plugins[shown] && yasr.plugins[shown].canHandleResults()) {
+      chosenView = shown === asked ? null : shown;
+      var url = shareUrl(yasqe.getValue());
+      shareEl.href = url;
+      if (url !== currentUrl()) window.history.replaceState(null, "", url);
+    }
   });
 
   labelControls();
-  new MutationObserver(labelControls).observe(resultsEl, { childList: true, subtree: true });
+  new MutationObserver(labelControls).observe(resultsEl, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
 
   // YASGUI's editor and result view leave some controls without a name a screen reader can say,
   // and the editor's scrolling box out of the keyboard's reach: name them, and let it take focus.
   function labelControls() {
+    // Yasr greys out the views the results do not suit with a class only: say so to assistive
+    // technology too (which also spares them the contrast rules of active text)
+    document.querySelectorAll(".qp .yasr .yasr_btn").forEach(function (button) {
+      var off = button.classList.contains("disabled");
+      if ((button.getAttribute("aria-disabled") === "true") !== off) button.setAttribute("aria-disabled", off ? "true" : "false");
+    });
+    // IRIs of this graph lead to their pages here rather than to w3id.org
+    if (window.heritagePageOf) {
+      document.querySelectorAll(".qp .yasr a.iri:not([data-page])").forEach(function (link) {
+        var page = window.heritagePageOf(link.getAttribute("href") || "");
+        link.dataset.page = page ? "ours" : "other";
+        if (page) { link.setAttribute("href", page); link.removeAttribute("target"); }
+      });
+    }
     document.querySelectorAll(".qp .CodeMirror textarea:not([aria-label])").forEach(function (el) {
       el.setAttribute("aria-label", data.words.editor || "SPARQL");
     });
@@ -91,6 +134,8 @@
     firstRun = false;
   });
   yasqe.on("queryResponse", function (_yasqe, response, duration) {
+    var view = wantedView();
+    if (yasr.plugins[view] && yasr.getSelectedPluginName() !== view) yasr.selectedPlugin = view;
     yasr.setResponse(response, duration);
   });
 
@@ -138,6 +183,7 @@
           return;
         }
         bound = { name: name, params: params, text: answer.body.query };
+        chosenView = null;  // a named query opens in the view it asks for
         yasqe.setValue(answer.body.query);
         run();
       })
@@ -176,6 +222,7 @@
     } else {
       params.set("query", text);
     }
+    if (chosenView) params.set("view", chosenView);
     return "/query?" + params.toString();
   }
 

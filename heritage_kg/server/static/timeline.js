@@ -4,11 +4,12 @@
 (function () {
   "use strict";
 
-  document.querySelectorAll("figure.timeline").forEach(function (figure) {
+  function attach(figure) {
     var caption = figure.querySelector("figcaption.timeline-focus");
-    if (!caption) return;
+    if (!caption || figure.dataset.focusCaption) return;
+    figure.dataset.focusCaption = "on";
     function show(event) {
-      var mark = event.target.closest ? event.target.closest("a") : null;
+      var mark = event.target.closest ? event.target.closest("a, g[tabindex]") : null;
       var title = mark ? mark.querySelector("title") : null;
       if (!title) return;
       caption.textContent = title.textContent;
@@ -17,5 +18,8 @@
     figure.addEventListener("focusin", show);
     figure.addEventListener("mouseover", show);
     figure.addEventListener("focusout", function () { caption.hidden = true; });
-  });
+  }
+
+  document.querySelectorAll("figure.timeline").forEach(attach);
+  window.heritageTimeline = { attach: attach };  // the query page's timeline view uses it too
 })();
