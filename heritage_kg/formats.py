@@ -53,6 +53,8 @@ RESULT_FORMATS: dict[str, ResultFormat] = {
 GRAPH_RESULT_FORMATS = ("ttl", "nt", "jsonld", "xml")
 #: Formats of the network picture of `heritage-kg graph`.
 NETWORK_FORMATS = ("svg", "dot", "graphml", "mermaid")
+#: Formats of the timeline of `heritage-kg timeline`.
+TIMELINE_FORMATS = ("svg", "html")
 #: The formats of a validation report (heritage_kg.reporting writes them).
 REPORT_FORMATS = ("text", "json", "sarif", "github")
 
@@ -63,5 +65,6 @@ SUFFIXES: dict[str, dict[str, str]] = {
     "result": {**{spec.suffix: name for name, spec in RESULT_FORMATS.items()}, ".json": "json", ".xml": "xml",
                **{RDF_FORMATS[name].suffix: name for name in GRAPH_RESULT_FORMATS}},
     "network": {".svg": "svg", ".dot": "dot", ".gv": "dot", ".graphml": "graphml", ".mmd": "mermaid"},
+    "timeline": {".svg": "svg", ".html": "html", ".htm": "html"},
     "report": {".txt": "text", ".json": "json", ".sarif": "sarif"},
 }

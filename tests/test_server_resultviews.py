@@ -14,7 +14,7 @@ from heritage_kg.errors import UsageError
 from heritage_kg.project import Project
 from heritage_kg.queries import read_query
 from heritage_kg.server.app import create_app
-from heritage_kg.server.timeline import MARK_LIMIT
+from heritage_kg.timeline import MARK_LIMIT
 
 from .browser import browser, screenshot, server, shots, watch  # noqa: F401 (fixtures, used by name)
 from .conftest import ROOT

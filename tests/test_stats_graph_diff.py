@@ -14,6 +14,8 @@ from heritage_kg.cli import cli
 
 from .conftest import ROOT
 
+KG = "https://w3id.org/heritage-kg/id/"
+
 
 def test_stats_json(run):
     result = run("stats", "--format", "json")
@@ -67,6 +69,27 @@ def test_graph_as_of_a_year(run):
     assert "icom -> blue_shield [label=\"founding\"" in after
     assert "icom -> interpol" not in drawn(1999) and "icom -> interpol" in drawn(2000)
     assert "interpol" in run("graph", "--format", "dot", "--focus", "interpol", "--steps", "1").stdout
+
+
+def test_timeline_as_a_standalone_svg(run, tmp_path):
+    target = tmp_path / "icom.svg"
+    assert run("timeline", "--organisation", "icom", "-o", str(target)).exit_code == 0
+    svg = ET.parse(target).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    titles = {a.get("href"): a.find(f"{ns}title").text for a in svg.iter(f"{ns}a")}
+    founding = titles[KG + "founding-icom"]
+    assert founding.startswith("ICOM was founded in 1946. — sources: ") and "(seed 003), line 3" in founding
+    assert titles[KG + "mou-icom-aliph-2022"].startswith("ICOM and ALIPH signed a memorandum of understanding on 31 January 2022")
+    assert len(list(svg.iter(f"{ns}circle"))) == len(titles)
+    assert svg.find(f"{ns}title").text == "Timeline: International Council of Museums"
+
+
+def test_timeline_as_html_in_french_and_zoomed(run):
+    page = run("timeline", "--organisation", "icom", "--lang", "fr", "--format", "html").stdout
+    assert page.startswith("<!doctype html>") and '<html lang="fr">' in page and "<script" not in page
+    assert "1946 : L&#39;ICOM a été créé en 1946." in page or "1946: L&#39;ICOM a été créé en 1946." in page
+    zoomed = run("timeline", "--from", "2022", "--to", "2022", "--format", "svg").stdout
+    assert "31 January 2022 · " in zoomed and "1946 · " not in zoomed
 
 
 def test_graph_graphml(run):

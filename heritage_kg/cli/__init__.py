@@ -2,7 +2,7 @@
 errors to exit codes (0 success, 1 the data or the query failed, 2 a usage error).
 
 The commands live by what they do: checking.py (validate, queries, query), publishing.py (load,
-export, publish, serve) and viewing.py (stats, describe, graph, diff, coverage); options.py holds what they
+export, publish, serve) and viewing.py (stats, describe, graph, timeline, diff, coverage); options.py holds what they
 share. Heavy libraries are imported inside the commands, so that ``heritage-kg --help`` stays fast.
 """
 
@@ -17,7 +17,7 @@ from .. import __version__
 from ..guard import Group
 from .checking import list_queries, query, validate
 from .publishing import export, load, publish, serve
-from .viewing import coverage, describe, diff, graph, stats
+from .viewing import coverage, describe, diff, graph, stats, timeline
 
 
 @click.group(name="heritage-kg", cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -38,7 +38,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
     ctx.obj["root"] = root
 
 
-for command in (validate, list_queries, query, export, load, publish, stats, describe, graph, diff, coverage, serve):
+for command in (validate, list_queries, query, export, load, publish, stats, describe, graph, timeline, diff, coverage, serve):
     cli.add_command(command)
 
 

@@ -1,10 +1,10 @@
-"""The commands that describe the graph: stats, describe, graph, diff and coverage."""
+"""The commands that describe the graph: stats, describe, graph, timeline, diff and coverage."""
 
 from __future__ import annotations
 
 import click
 
-from ..formats import NETWORK_FORMATS, SUFFIXES
+from ..formats import NETWORK_FORMATS, SUFFIXES, TIMELINE_FORMATS
 from ..project import LANGUAGES as DATA_LANGUAGES
 from .options import chosen_format, output_option, project_of, published, store_option, with_progress
 
@@ -99,6 +99,71 @@ def graph(ctx, fmt, kinds, around, depth, year, store_dir, output):
     fmt = chosen_format(fmt, output, SUFFIXES["network"], "svg")
     centre = Param("focus", "iri").term(around).value if around else None
     emit(render(published(project, store_dir), fmt, list(kinds), centre, depth, year), output)
+
+
+@click.command()
+@click.option("--organisation", metavar="SLUG",
+              help="Only what this organisation or person takes part in (slug, prefixed name or IRI), as on its page's timeline.")
+@click.option("--from", "start", metavar="DATE", help="The first year, month or day shown (1990, 1990-06, 1990-06-01).")
+@click.option("--to", "end", metavar="DATE", help="The last year, month or day shown.")
+@click.option("--group", type=click.Choice(("kind", "organisation")), default="kind", show_default=True,
+              help="Group the marks by kind of tie, or by the organisations and people they involve.")
+@click.option("--lang", type=click.Choice(DATA_LANGUAGES), default="en", show_default=True, help="The language of the names and dates.")
+@click.option("--format", "fmt", type=click.Choice(TIMELINE_FORMATS), default=None,
+              help="svg (default) or html; with -o, the file's suffix chooses when this is not given.")
+@store_option
+@output_option
+@click.pass_context
+@with_progress
+def timeline(ctx, organisation, start, end, group, lang, fmt, store_dir, output):
+    """Draw everything dated on one time axis, as a standalone SVG or HTML file.
+
+    The same drawing as the server's /timeline page: foundings, agreements, memberships, events,
+    instruments, programmes and figures, each at its date as the source gives it, with its
+    sentence and sources as its tooltip, and a link to its IRI. The HTML file lists them too.
+
+    \b
+    Examples:
+      heritage-kg timeline -o timeline.svg
+      heritage-kg timeline --organisation icom --lang fr -o icom.html
+      heritage-kg timeline --from 1990 --to 2000 --group organisation -o nineties.svg
+    """
+    import pyoxigraph as ox
+
+    from ..errors import UsageError
+    from ..names import Names
+    from ..output import emit
+    from ..project import ENTITY_NS
+    from ..queries import Param
+    from ..sentences import Sentences
+    from ..server.site import render
+    from ..timeline import Timeline, bounds
+    from ..words import GRAMMAR, TEXT
+
+    project = project_of(ctx)
+    fmt = chosen_format(fmt, output, SUFFIXES["timeline"], "svg")
+    window = []
+    for name, text in (("--from", start), ("--to", end)):
+        try:
+            window.append(bounds(text, end=name == "--to") if text else None)
+        except (AttributeError, ValueError, OverflowError):
+            raise UsageError(f"{name} {text[:20]!r}: give a year, a month or a day, such as 1996, 1996-06 or 1996-06-06") from None
+    lo, hi = window
+    if lo is not None and hi is not None and lo >= hi:
+        raise UsageError(f"--from {start} is not before --to {end}")
+    store = published(project, store_dir)
+    iri = Param("organisation", "iri").term(organisation).value if organisation else None
+    if iri is not None and next(store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is None:
+        raise UsageError(f"--organisation {organisation!r}: no such entity in the graph ({iri})")
+    names = Names(store)
+    line = Timeline(store, names, Sentences(store, names, GRAMMAR), lambda node, _lang: node if node.startswith(ENTITY_NS) else None)
+    drawn = line.drawing(lang, iri, lo, hi, by_organisation=group == "organisation")
+    title = TEXT[lang]["timeline"] + (f": {names.label(iri, lang)}" if iri else "")
+    tops, y = [], 40
+    for drawn_group in drawn["groups"]:
+        tops.append(y + 22)
+        y += 22 + drawn_group["height"] + 12
+    emit(render(f"timeline_file.{fmt}", lang, d=drawn, title=title, tops=tops, height=y).lstrip(), output)
 
 
 @click.command()

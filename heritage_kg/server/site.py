@@ -98,17 +98,19 @@ def etag(state: State, *parts: str) -> str:
 
 
 def cacheable(request: Request, state: State, key: tuple, make: Callable[[], str | bytes], media_type: str,
-              headers: dict[str, str] | None = None) -> Response:
+              headers: dict[str, str] | None = None, keep: bool = True) -> Response:
     """A document made once per process, sent with ETag, Cache-Control and Vary, or a 304.
 
-    Only call it for resources known to exist, so that the cache cannot grow without bound.
+    Only call it for resources known to exist, so that the cache cannot grow without bound; a
+    document of which there are very many (a timeline of any chosen years) is made each time
+    it is asked for (``keep=False``), with the same validators.
     ``make`` runs under the lock of its own cache key, so it may use other cached values.
     """
     tag = etag(state, request.url.path, *map(str, key))
     common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept", **(headers or {})}
     if not_modified(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
-    body = state.cached(("pages",) + key, make)
+    body = state.cached(("pages",) + key, make, keep=(lambda _: True) if keep else (lambda _: False))
     return Response(body, media_type=media_type, headers=common)
 
 
