@@ -5,9 +5,10 @@ a word shows the English one. A new interface language is one new file in that f
 its language code: the pages offer it, link to it and take their words from it, with no change
 to the code. (The folder can be pointed elsewhere with ``HERITAGE_KG_WORDS``, for tests.)
 
-Besides its words, a catalogue holds two tables: ``[groups]``, the headings under which an
-entity's page lists its ties, and ``[sentences]``, how the language writes dates, figures and the
-articles of names (`heritage_kg.grammar`).
+Besides its words, a catalogue holds three tables: ``[groups]``, the headings under which an
+entity's page lists its ties, ``[sentences]``, how the language writes dates, figures and the
+articles of names (`heritage_kg.grammar`), and ``[shacl]``, the message of a validation result
+whose shape gives none.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ GRAMMAR: dict[str, dict] = {lang: catalogue.get("sentences", {}) for lang, catal
 #: each language's completed from English's.
 GROUPS: dict[str, dict[str, str]] = {lang: {**_CATALOGUES[DEFAULT].get("groups", {}), **catalogue.get("groups", {})}
                                      for lang, catalogue in _CATALOGUES.items()}
+#: The message of a SHACL result whose shape gives none, by constraint component (``Pattern``),
+#: with ``{p}`` for the constraint's parameter; each language's completed from English's.
+SHACL_MESSAGES: dict[str, dict[str, str]] = {lang: {**_CATALOGUES[DEFAULT].get("shacl", {}), **catalogue.get("shacl", {})}
+                                             for lang, catalogue in _CATALOGUES.items()}
 #: The interface languages: the default first, then the others by code.
 LANGS = (DEFAULT, *sorted(lang for lang in TEXT if lang != DEFAULT))
 

@@ -90,18 +90,55 @@ def test_generated_graph_with_injected_defects(tmp_path):
 
 
 def test_a_feature_the_compiler_lacks_is_an_error_not_a_silent_pass(tmp_path):
+    """SHACL Core is compiled whole; a term beyond it (a SHACL-SPARQL target here) stops the run
+    with an error naming it, rather than being skipped."""
     shapes = tmp_path / "s.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
-                      "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:pattern \"^a\" ] .\n")
+                      "ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select \"SELECT ?this WHERE { }\" ] ;\n"
+                      "    sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n")
     store = ox.Store()
-    with pytest.raises(DataError, match="sh:pattern; .*--validator pyshacl"):
+    with pytest.raises(DataError, match="does not support sh:target; .*--validator pyshacl"):
         shacl_results(EmbeddedEngine(store), list(load([shapes]).all_triples()))
 
 
-def test_an_implicit_class_target_is_an_error_too(tmp_path):
-    shapes = tmp_path / "s.ttl"
+def test_an_implicit_class_target(tmp_path):
+    """A shape that is also a class checks the instances of that class and of its subclasses."""
+    shapes, data = tmp_path / "s.ttl", tmp_path / "d.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
                       "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
                       "ex:C a rdfs:Class, sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n")
-    with pytest.raises(DataError, match="<http://example.org/C>: a shape that is also a class"):
-        shacl_results(EmbeddedEngine(ox.Store()), list(load([shapes]).all_triples()))
+    data.write_text("@prefix ex: <http://example.org/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    "ex:D rdfs:subClassOf ex:C .\nex:a a ex:C ; ex:p 1 .\nex:b a ex:C .\nex:c a ex:D .\n")
+    compiled, reference = both([data], list(load([shapes]).all_triples()))
+    assert compiled == reference
+    assert sorted(focus for focus, *_ in compiled) == ["<http://example.org/b>", "<http://example.org/c>"]
+
+
+# -- the W3C SHACL Core suite ----------------------------------------------------------------------
+
+from .test_w3c_shacl import ENTRIES as W3C, _local, _one, _read, _triples  # noqa: E402
+
+#: The W3C tests on which pySHACL's report differs from the W3C expected one; the compiled
+#: validator follows the expected report (tests/test_w3c_shacl.py).
+PYSHACL_DIFFERS = {
+    "node/maxExclusive-001": "rdflib counts 4 and 4.0 as one node (equal values), so pySHACL reports one result where "
+                             "SHACL's term equality, and the W3C report, have two",
+    "node/minExclusive-001": "the same: 4 and 4.0 are one node to rdflib, two to SHACL and the W3C report",
+    "property/uniqueLang-002": "pySHACL reads sh:uniqueLang \"1\"^^xsd:boolean as true; the W3C test says only true "
+                               "switches the constraint on",
+}
+
+
+@pytest.mark.parametrize("name, file, test", W3C, ids=[e[0] for e in W3C])
+def test_every_w3c_shacl_core_test(name, file, test):
+    manifest = _read(file)
+    action = _one(manifest, test, "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#action")
+    data = _local(_one(manifest, action, "http://www.w3.org/ns/shacl-test#dataGraph").value)
+    shapes = _triples(_local(_one(manifest, action, "http://www.w3.org/ns/shacl-test#shapesGraph").value))
+    store = _read(data)
+    compiled = sorted((_key(r) for r in shacl_results(EmbeddedEngine(store), shapes)), key=repr)
+    reference = sorted((_key(r) for r in _pyshacl(store, shapes)), key=repr)
+    if name in PYSHACL_DIFFERS:
+        assert compiled != reference, f"{name}: the two agree now: take it off PYSHACL_DIFFERS"
+        pytest.xfail(PYSHACL_DIFFERS[name])
+    assert compiled == reference
