@@ -56,7 +56,7 @@ NETWORK_FORMATS = ("svg", "dot", "graphml", "mermaid")
 #: Formats of the timeline of `heritage-kg timeline`.
 TIMELINE_FORMATS = ("svg", "html")
 #: The formats of a validation report (heritage_kg.reporting writes them).
-REPORT_FORMATS = ("text", "json", "sarif", "github")
+REPORT_FORMATS = ("text", "json", "sarif", "github", "ttl")
 
 #: File suffixes and the formats they stand for, for each kind of output, when -o is given
 #: without --format: the suffixes of the tables above, and the common aliases of a few.
@@ -66,5 +66,5 @@ SUFFIXES: dict[str, dict[str, str]] = {
                **{RDF_FORMATS[name].suffix: name for name in GRAPH_RESULT_FORMATS}},
     "network": {".svg": "svg", ".dot": "dot", ".gv": "dot", ".graphml": "graphml", ".mmd": "mermaid"},
     "timeline": {".svg": "svg", ".html": "html", ".htm": "html"},
-    "report": {".txt": "text", ".json": "json", ".sarif": "sarif"},
+    "report": {".txt": "text", ".json": "json", ".sarif": "sarif", ".ttl": "ttl"},
 }

@@ -76,10 +76,12 @@ _RELATIVE = "No scheme found in an absolute IRI"
 _MAYBE_FILE = re.compile(rb"<(?i:file:)|<[^>\s]*\\[uU]")
 
 
-def _issue(path: Path, error: SyntaxError) -> SyntaxIssue:
+def _issue(path: Path, error: SyntaxError, ours: bool = True) -> SyntaxIssue:
+    """The parser's error as an issue at its line and column; in the project's own files
+    (``ours``), a relative IRI is said in the project's terms."""
     text = str(error.msg if hasattr(error, "msg") else error)
     text = _TRAILER.sub("", _POSITION.sub("", text))
-    if text.startswith(_RELATIVE):
+    if ours and text.startswith(_RELATIVE):
         text = "a relative IRI: the project's files have no base IRI, so write every IRI in full or as a prefixed name"
     return SyntaxIssue(path, error.lineno or 1, error.offset or 1, text)
 
@@ -130,7 +132,10 @@ def all_issues(path: Path, data: bytes | None = None, base: str | None = None) -
         last = issues[MAX_ISSUES]
         issues = issues[:MAX_ISSUES] + [SyntaxIssue(path, last.line, last.column,
                                                     f"more than {MAX_ISSUES} syntax errors; the rest are not listed")]
-    return sorted(issues + _file_iris(path, data), key=lambda issue: (issue.line, issue.column))
+    # an IRI of the file: scheme is refused in the project's files, which have no base; Turtle
+    # from elsewhere, read against its own base, may name one
+    ours = _file_iris(path, data) if base is None else []
+    return sorted(issues + ours, key=lambda issue: (issue.line, issue.column))
 
 
 _DECLARES = re.compile(r"(?i)@?prefix\s+([^\s:]*):")
@@ -265,3 +270,75 @@ def load(paths: list[Path]) -> Loaded:
         except _Unparsed as error:
             loaded.issues.extend(error.issues)
     return loaded
+
+
+#: Oxigraph's parser for each RDF file suffix `load_any` reads.
+ANY_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+               ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML}
+
+
+def any_files(given: list[str], option: str) -> list[Path]:
+    """The RDF files named by ``given`` (files, or folders searched for every suffix of
+    `ANY_FORMATS`), in order.
+
+    Raises:
+        UsageError: a path that does not exist, a file whose suffix names no RDF format, or
+            a folder with no RDF file.
+    """
+    from .errors import UsageError
+
+    found: list[Path] = []
+    for text in given:
+        path = Path(text)
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ANY_FORMATS)
+            if not inside:
+                raise UsageError(f"{option} {text}: no RDF file in the folder ({', '.join(ANY_FORMATS)})")
+            found += inside
+        elif path.is_file():
+            if path.suffix.lower() not in ANY_FORMATS:
+                raise UsageError(f"{option} {text}: cannot tell the RDF format from {path.suffix or 'no suffix'!r} "
+                                 f"({', '.join(ANY_FORMATS)})")
+            found.append(path)
+        else:
+            raise UsageError(f"{option} {text}: no such file or folder")
+    return found
+
+
+def load_any(paths: list[Path]) -> Loaded:
+    """Parse RDF files from anywhere, each by its suffix, with its own address as the base of
+    its relative IRIs (the project's own rules, such as no relative IRI, are not applied); the
+    quads of a dataset are read into one graph. A file that does not parse gives one issue,
+    where the parser stopped."""
+    loaded = Loaded()
+    for path in paths:
+        try:
+            loaded.triples[path] = [ox.Triple(q.subject, q.predicate, q.object) for q in
+                                    ox.parse(path=str(path), format=ANY_FORMATS[path.suffix.lower()], base_iri=path.resolve().as_uri())]
+        except SyntaxError as error:
+            loaded.issues.append(_issue(path, error, ours=False))
+        except (OSError, MemoryError) as error:
+            loaded.issues.append(SyntaxIssue(path, 1, 1, f"cannot read: {getattr(error, 'strerror', None) or error}"))
+    return loaded
+
+
+def load_any_into(store: ox.Store, paths: list[Path]) -> list[SyntaxIssue]:
+    """`load_any` straight into ``store``'s default graph, the quads of a dataset with their
+    graph dropped. Blank nodes keep the labels of the file (a store's own loader would rename
+    them), so that a report names them as the file does. A file that does not parse gives one
+    issue; what it held before the error may stay."""
+    issues = []
+    for path in paths:
+        form = ANY_FORMATS[path.suffix.lower()]
+        try:
+            quads = ox.parse(path=str(path), format=form, base_iri=path.resolve().as_uri())
+            if form in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+            else:
+                store.bulk_extend(quads)  # triples parse into the default graph already
+        except SyntaxError as error:
+            issues.append(_issue(path, error, ours=False))
+        except (OSError, MemoryError) as error:
+            issues.append(SyntaxIssue(path, 1, 1, f"cannot read: {getattr(error, 'strerror', None) or error}"))
+    return issues

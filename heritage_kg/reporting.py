@@ -1,5 +1,5 @@
-"""Validation reports as text for people, JSON, SARIF 2.1 for code-scanning, and GitHub
-workflow annotations."""
+"""Validation reports as text for people, JSON, SARIF 2.1 for code-scanning, GitHub workflow
+annotations, and SHACL's own report graph in Turtle."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 def render(report: Report, fmt: str, lang: str = "en", fail_on: str = "error") -> str:
     if fmt == "json":
         return _json(report, lang, fail_on)
-    return {"text": _text, "sarif": _sarif, "github": _github}[fmt](report, lang)
+    return {"text": _text, "sarif": _sarif, "github": _github, "ttl": _turtle}[fmt](report, lang)
 
 
 def _text(report: Report, lang: str) -> str:
@@ -105,3 +105,46 @@ def _github(report: Report, lang: str) -> str:
             props.append(f"title={_escape_property(f.shape)}")
         lines.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_escape_data(f.text(lang))}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+_SH = "http://www.w3.org/ns/shacl#"
+_SEVERITY_IRI = {"error": _SH + "Violation", "warning": _SH + "Warning", "info": _SH + "Info"}
+
+
+def _turtle(report: Report, lang: str) -> str:
+    """The standard sh:ValidationReport graph. A SHACL finding is its result as the validator
+    found it, with every message it has; a finding of another kind (a syntax error, a check of
+    queries/checks/) is a result with its severity and message, and the file and line in its
+    message, since SHACL has no term for them."""
+    import pyoxigraph as ox
+
+    sh = lambda local: ox.NamedNode(_SH + local)  # noqa: E731
+    root = ox.BlankNode("report")
+    triples = [ox.Triple(root, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), sh("ValidationReport")),
+               ox.Triple(root, sh("conforms"), ox.Literal("true" if not report.findings else "false",
+                                                           datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))]
+    for number, f in enumerate(report.findings, 1):
+        node = ox.BlankNode(f"result{number}")
+        triples += [ox.Triple(root, sh("result"), node),
+                    ox.Triple(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), sh("ValidationResult"))]
+        result = f.result
+        if result is not None:
+            triples += [ox.Triple(node, sh("focusNode"), result.focus), ox.Triple(node, sh("resultSeverity"), result.severity),
+                        ox.Triple(node, sh("sourceShape"), result.shape),
+                        ox.Triple(node, sh("sourceConstraintComponent"), ox.NamedNode(result.component))]
+            if result.value is not None:
+                triples.append(ox.Triple(node, sh("value"), result.value))
+            if result.path is not None and result.path.node is not None:
+                triples.append(ox.Triple(node, sh("resultPath"), result.path.node))
+                triples += list(result.path.triples)
+            messages = f.message.items()
+        else:
+            triples.append(ox.Triple(node, sh("resultSeverity"), ox.NamedNode(_SEVERITY_IRI[f.severity])))
+            where = f"{f.location}: " if f.path else ""
+            messages = [(code, where + text) for code, text in f.message.items()]
+        triples += [ox.Triple(node, sh("resultMessage"), ox.Literal(text, language=code)) for code, text in sorted(messages)]
+    # Oxigraph writes what rdflib cannot (an ill-typed literal as a value) as it is
+    from .terms import PREFIXES
+
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={**PREFIXES, "sh": _SH})
+    return text.decode("utf-8")

@@ -129,6 +129,11 @@ def compile_shapes(graph: ShapesGraph) -> list[Check]:
             if name == "closed":
                 checks.append(Check(shape, "Closed", _closed(shape, select), _said(shape, "Closed", "{path}")))
                 continue
+            if name == "sparql":
+                if not parameter.deactivated:
+                    checks.append(Check(shape, "SPARQL", _check(shape, name, parameter, select, graph.prefixes),
+                                        parameter.messages or _said(shape, "SPARQL", "")))
+                continue
             checks.append(Check(shape, _COMPONENT[name], _check(shape, name, parameter, select, graph.prefixes),
                                 _said(shape, _COMPONENT[name], parameter)))
     return checks
@@ -153,7 +158,9 @@ def _run_one(engine, check: Check) -> list[Result]:
         path = shape.path
         if check.component in ("SPARQL", "Closed"):
             bound = row.get("path")
-            path = Path(f"<{bound.value}>", _short(bound), (f"<{bound.value}>",)) if isinstance(bound, ox.NamedNode) else None
+            # a SPARQL result names its path as ?path, else it is the property shape's own
+            path = Path(f"<{bound.value}>", _short(bound), (f"<{bound.value}>",), bound) if isinstance(bound, ox.NamedNode) \
+                else shape.path if check.component == "SPARQL" else None
         messages = check.messages or shape.messages
         if check.component == "Closed" and path is not None and not shape.messages:
             messages = {lang: text.replace("{path}", path.display) for lang, text in messages.items()}
@@ -175,7 +182,12 @@ def _target(name: str, value) -> str:
 def _check(shape: Shape, name: str, parameter, focus: str, prefixes: dict[str, str]) -> str:
     """The SELECT that returns ?this (and ?value where the result has one) for each violation."""
     if name == "sparql":
-        return _sparql(parameter, focus, prefixes)
+        text = parameter.select
+        if "$PATH" in text:
+            if shape.path is None:
+                raise UnsupportedShape(f"{shape.node}: $PATH in the sh:sparql of a node shape")
+            text = text.replace("$PATH", shape.path.sparql)
+        return _sparql(text, focus, prefixes)
     path = shape.path.sparql if shape.path else None
     values = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
     if name == "minCount":

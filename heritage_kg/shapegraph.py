@@ -11,7 +11,7 @@ nothing and is met by every node.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -38,12 +38,26 @@ class UnsupportedShape(Exception):
 
 
 @dataclass(frozen=True)
+class SparqlConstraint:
+    """A SHACL-SPARQL constraint: its SELECT (with $this, and $PATH in a property shape), its own
+    messages, and whether it is switched off."""
+
+    select: str
+    messages: dict = field(default_factory=dict, compare=False, hash=False)
+    deactivated: bool = False
+
+
+@dataclass(frozen=True)
 class Path:
     """A SHACL path as SPARQL property-path text, and as the short form used in reports."""
 
     sparql: str
     display: str
     steps: tuple[str, ...] = ()
+    #: The path as written in the shapes graph: its node, and the triples that spell it out
+    #: (none for a predicate), for a report graph's sh:resultPath.
+    node: object = field(default=None, compare=False)
+    triples: tuple = field(default=(), compare=False)
 
     @property
     def predicate(self) -> str | None:
@@ -206,12 +220,31 @@ class ShapesGraph:
             return int(value.value)
         if name == "sparql":
             select = self._one(value, "select")
-            if select is None or self._objects(value, "message") or self._objects(value, "deactivated"):
-                raise UnsupportedShape(f"{node}: only an sh:select without its own message is supported")
-            return select.value
+            if select is None:
+                raise UnsupportedShape(f"{node}: an sh:sparql constraint without sh:select (sh:ask is for components)")
+            return SparqlConstraint(select.value, {(m.language or "en"): m.value for m in self._objects(value, "message")},
+                                    self._on(value, "deactivated"))
         return value
 
     def path(self, node) -> Path:
+        """The path at ``node``, with the triples that spell it out."""
+        found = self._read_path(node)
+        return replace(found, node=node, triples=tuple(self._closure(node)))
+
+    def _closure(self, node) -> list:
+        """The triples reachable from ``node`` through blank nodes (a path's lists and nodes)."""
+        found, todo, seen = [], [node], set()
+        while todo:
+            current = todo.pop()
+            if not isinstance(current, ox.BlankNode) or current in seen:
+                continue
+            seen.add(current)
+            for quad in self._store.quads_for_pattern(current, None, None):
+                found.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+                todo.append(quad.object)
+        return found
+
+    def _read_path(self, node) -> Path:
         if isinstance(node, ox.NamedNode):
             return Path(f"<{node.value}>", _short(node), (f"<{node.value}>",))
         if list(self._store.quads_for_pattern(node, _FIRST, None)):  # a list is a sequence, whatever else it says

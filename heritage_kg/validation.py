@@ -35,6 +35,8 @@ class Finding:
     shape: str | None = None
     result_path: str | None = None
     value: str | None = None
+    #: The SHACL result itself, with its RDF terms, for the standard report graph.
+    result: object | None = field(default=None, compare=False, repr=False)
 
     def text(self, lang: str = "en") -> str:
         return self.message.get(lang) or self.message.get("en") or next(iter(self.message.values()), "")
@@ -99,6 +101,24 @@ def validate(files: list[Path], shape_files: list[Path], check_files: list[Path]
     report.triples = len(store)
     _run(report, EmbeddedEngine(store), store, list(shapes.all_triples()), [read_query(path) for path in check_files],
          files, validator)
+    return report
+
+
+def validate_any(data_files: list[Path], shape_files: list[Path], validator: str = "sparql") -> Report:
+    """Validate any RDF files (`loading.load_any`: Turtle, N-Triples, N-Quads, TriG, JSON-LD,
+    RDF/XML) against any shapes, with no project around them: no checks of queries/checks/, and
+    file:line for findings in Turtle files."""
+    from .loading import load_any, load_any_into
+
+    report = Report(files=data_files)
+    store = ox.Store()
+    shapes = load_any(shape_files)
+    report.findings.extend(_syntax(issue) for issue in load_any_into(store, data_files) + shapes.issues)
+    if report.findings:
+        return report
+    report.triples = len(store)
+    turtle = [path for path in data_files if path.suffix.lower() == ".ttl"]
+    _run(report, EmbeddedEngine(store), store, list(shapes.all_triples()), [], turtle, validator)
     return report
 
 
@@ -251,6 +271,7 @@ def _finding(result: Result, holders: _Holders) -> tuple[Finding, tuple | None]:
         shape=short(shape) if isinstance(shape, ox.NamedNode) else None,
         result_path=path.display if path else None,
         value=short(result.value) if result.value is not None else None,
+        result=result,
     ), _where(holders, result.focus, predicate, result.value, inverse)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 
@@ -287,3 +288,97 @@ def test_a_file_of_many_syntax_errors_says_that_more_are_not_listed(run, copy_pr
     result = run("--root", str(copy_project), "validate", "--format", "json")
     found = [r for r in json.loads(result.stdout)["results"] if r["kind"] == "syntax"]
     assert len(found) == 101 and "more than 100 syntax errors" in found[-1]["message"]
+
+
+# -- any data, any shapes --------------------------------------------------------------------------
+
+ANY_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:ItemShape a sh:NodeShape ; sh:targetClass ex:Item ;
+    sh:property [ sh:path ex:code ; sh:pattern "^Q[0-9]+$" ; sh:minCount 1 ] ;
+    sh:closed true ; sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) .
+"""
+#: The same data in each format: ex:a conforms; ex:b's code breaks the pattern; ex:c has a
+#: property the closed shape does not allow, and no code.
+ANY_DATA = {
+    "ttl": '@prefix ex: <http://example.org/> .\nex:a a ex:Item ; ex:code "Q1" .\nex:b a ex:Item ; ex:code "X" .\n'
+           'ex:c a ex:Item ; ex:colour "red" .\n',
+    "nt": '<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/Item> .\n'
+          '<http://example.org/a> <http://example.org/code> "Q1" .\n'
+          '<http://example.org/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/Item> .\n'
+          '<http://example.org/b> <http://example.org/code> "X" .\n'
+          '<http://example.org/c> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/Item> .\n'
+          '<http://example.org/c> <http://example.org/colour> "red" .\n',
+    "jsonld": json.dumps({"@context": {"ex": "http://example.org/"}, "@graph": [
+        {"@id": "ex:a", "@type": "ex:Item", "ex:code": "Q1"}, {"@id": "ex:b", "@type": "ex:Item", "ex:code": "X"},
+        {"@id": "ex:c", "@type": "ex:Item", "ex:colour": "red"}]}),
+    "rdf": '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+           '<ex:Item rdf:about="http://example.org/a"><ex:code>Q1</ex:code></ex:Item>'
+           '<ex:Item rdf:about="http://example.org/b"><ex:code>X</ex:code></ex:Item>'
+           '<ex:Item rdf:about="http://example.org/c"><ex:colour>red</ex:colour></ex:Item></rdf:RDF>\n',
+    "trig": '@prefix ex: <http://example.org/> .\nex:g { ex:a a ex:Item ; ex:code "Q1" .\nex:b a ex:Item ; ex:code "X" . }\n'
+            'ex:c a ex:Item ; ex:colour "red" .\n',
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(ANY_DATA))
+def test_any_data_against_any_shapes(run, tmp_path, suffix):
+    """validate --shapes --data reads each RDF format by its suffix, needs no project, and
+    finds the same results in each; the messages say what failed where the shapes say nothing."""
+    shapes, data = tmp_path / "shapes.ttl", tmp_path / f"data.{suffix}"
+    shapes.write_text(ANY_SHAPES, encoding="utf-8")
+    data.write_text(ANY_DATA[suffix], encoding="utf-8")
+    answer = run("validate", "--shapes", str(shapes), "--data", str(data), "--format", "json")
+    assert answer.exit_code == 1, answer.stderr
+    results = sorted((r["focus"], r["message"]) for r in json.loads(answer.stdout)["results"])
+    assert results == [
+        ("<http://example.org/b>", "Value does not match pattern '^Q[0-9]+$'"),
+        ("<http://example.org/c>", "Fewer than 1 values"),
+        ("<http://example.org/c>", "Predicate <http://example.org/colour> is not allowed by the closed shape"),
+    ]
+    french = json.loads(run("validate", "--shapes", str(shapes), "--data", str(data), "--format", "json", "--lang", "fr").stdout)
+    assert "La valeur ne correspond pas au motif « ^Q[0-9]+$ »" in {r["message"] for r in french["results"]}
+
+
+def test_the_standard_report_graph(run, tmp_path):
+    shapes, data, report = tmp_path / "shapes.ttl", tmp_path / "data.ttl", tmp_path / "report.ttl"
+    shapes.write_text(ANY_SHAPES, encoding="utf-8")
+    data.write_text(ANY_DATA["ttl"], encoding="utf-8")
+    assert run("validate", "--shapes", str(shapes), "--data", str(data), "-o", str(report)).exit_code == 1
+    store = ox.Store()
+    store.load(path=str(report), format=ox.RdfFormat.TURTLE)
+    rows = store.query("""PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?conforms ?focus ?component ?path WHERE {
+        ?report a sh:ValidationReport ; sh:conforms ?conforms ; sh:result ?r .
+        ?r sh:focusNode ?focus ; sh:sourceConstraintComponent ?component ; sh:resultSeverity sh:Violation .
+        OPTIONAL { ?r sh:resultPath ?path } } ORDER BY ?focus ?component""")
+    found = [(c.value, f.value.rsplit("/", 1)[1], k.value.rsplit("#", 1)[1], p.value if p else None) for c, f, k, p in rows]
+    assert found == [("false", "b", "PatternConstraintComponent", "http://example.org/code"),
+                     ("false", "c", "ClosedConstraintComponent", "http://example.org/colour"),
+                     ("false", "c", "MinCountConstraintComponent", "http://example.org/code")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--shapes", "SHAPES"], "--shapes and --data go together: give both"),
+    (["--shapes", "SHAPES", "--data", "NOWHERE"], "--data NOWHERE: no such file or folder"),
+    (["--shapes", "SHAPES", "--data", "ODD"], "--data ODD: cannot tell the RDF format from '.csv'"),
+    (["--shapes", "SHAPES", "--data", "DATA", "--store", "x"], "--shapes and --data validate files of their own"),
+])
+def test_any_data_bad_usage(run, tmp_path, args, message):
+    shapes, data, odd = tmp_path / "shapes.ttl", tmp_path / "data.ttl", tmp_path / "odd.csv"
+    shapes.write_text(ANY_SHAPES, encoding="utf-8")
+    data.write_text(ANY_DATA["ttl"], encoding="utf-8")
+    odd.write_text("a,b\n", encoding="utf-8")
+    named = {"SHAPES": str(shapes), "DATA": str(data), "NOWHERE": str(tmp_path / "none.ttl"), "ODD": str(odd)}
+    answer = run("validate", *(named.get(a, a) for a in args))
+    shown = message.replace("NOWHERE", named["NOWHERE"]).replace("ODD", named["ODD"])
+    assert answer.exit_code == 2 and answer.stdout == "" and shown in answer.stderr and len(answer.stderr.strip().splitlines()) == 1
+
+
+def test_any_data_with_a_syntax_error_names_the_line(run, tmp_path):
+    shapes, data = tmp_path / "shapes.ttl", tmp_path / "data.nt"
+    shapes.write_text(ANY_SHAPES, encoding="utf-8")
+    data.write_text('<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <http://example.org/p> .\n')
+    answer = run("validate", "--shapes", str(shapes), "--data", str(data), "--format", "json")
+    assert answer.exit_code == 1
+    found = json.loads(answer.stdout)["results"]
+    assert [(r["kind"], r["file"], r["line"]) for r in found] == [("syntax", str(data), 2)]

@@ -114,6 +114,35 @@ def test_an_implicit_class_target(tmp_path):
     assert sorted(focus for focus, *_ in compiled) == ["<http://example.org/b>", "<http://example.org/c>"]
 
 
+def test_shacl_sparql_constraints(tmp_path):
+    """A check of queries/checks/ written as a shape instead: a SHACL-SPARQL constraint with its
+    own message, $PATH in a property shape, and one switched off; both validators agree."""
+    shapes, data = tmp_path / "s.ttl", tmp_path / "d.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:Dangling a sh:NodeShape ; sh:targetSubjectsOf ex:refersTo ;
+    sh:sparql [ sh:message "refers to a node never described"@en ;
+        sh:select "SELECT $this ?value WHERE { $this <http://example.org/refersTo> ?value . FILTER NOT EXISTS { ?value a ?type } }" ] .
+ex:Short a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:name ;
+    sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER(STRLEN(?value) < 3) }" ] ,
+              [ sh:deactivated true ; sh:select "SELECT $this WHERE { $this a ?any }" ] .
+""", encoding="utf-8")
+    data.write_text("""@prefix ex: <http://example.org/> .
+ex:a a ex:Thing ; ex:name "Al" ; ex:refersTo ex:b, ex:nowhere .
+ex:b a ex:Thing ; ex:name "Bertha" .
+""", encoding="utf-8")
+    triples = list(load([shapes]).all_triples())
+    compiled, reference = both([data], triples)
+    assert compiled == reference
+    assert [(focus.strip("<>"), shape.strip("<>"), value) for focus, shape, _, value, _, _ in compiled] == [
+        ("http://example.org/a", "http://example.org/Dangling", "<http://example.org/nowhere>"),
+        ("http://example.org/a", "http://example.org/Short", '"Al"')]
+    store = ox.Store()
+    load_into(store, [data])
+    messages = {str(r.shape): r.messages for r in shacl_results(EmbeddedEngine(store), triples)}
+    assert messages["<http://example.org/Dangling>"] == {"en": "refers to a node never described"}
+
+
 # -- the W3C SHACL Core suite ----------------------------------------------------------------------
 
 from .test_w3c_shacl import ENTRIES as W3C, _local, _one, _read, _triples  # noqa: E402

@@ -18,7 +18,8 @@ from .options import (RESULT_FORMAT_NAMES, chosen_format, opened_store, output_o
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help="Report format: text for people (default), json, sarif (SARIF 2.1), github (workflow "
-                   "annotations); with -o, the file's suffix chooses when this is not given.")
+                   "annotations), ttl (SHACL's sh:ValidationReport graph); with -o, the file's suffix chooses "
+                   "when this is not given.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0], show_default=True, help="Language of the messages.")
 @click.option("--fail-on", type=click.Choice(("error", "warning", "info")), default="error", show_default=True,
               help="Lowest severity that makes the command fail (exit 1).")
@@ -32,10 +33,15 @@ from .options import (RESULT_FORMAT_NAMES, chosen_format, opened_store, output_o
               help="With --endpoint: seconds to wait for each query.")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), metavar="DIR",
               help="Validate the on-disk store built by 'heritage-kg load --store DIR' instead of the files.")
+@click.option("--shapes", "shape_paths", multiple=True, metavar="FILE_OR_DIR",
+              help="Validate --data against these shapes instead of the project's (repeatable; Turtle, N-Triples, "
+                   "N-Quads, TriG, JSON-LD or RDF/XML by suffix).")
+@click.option("--data", "data_paths", multiple=True, metavar="FILE_OR_DIR",
+              help="With --shapes: the data to validate, any RDF file or folder (repeatable); no project is needed.")
 @output_option
 @click.pass_context
 @with_progress
-def validate(ctx, paths, fmt, lang, fail_on, validator, endpoint, graph_iri, timeout, store_dir, output):
+def validate(ctx, paths, fmt, lang, fail_on, validator, endpoint, graph_iri, timeout, store_dir, shape_paths, data_paths, output):
     """Check syntax, SHACL shapes and the checks in queries/checks/.
 
     With no PATHS, validates ontology/ and data/ against shapes/. PATHS may be files or folders
@@ -54,14 +60,16 @@ def validate(ctx, paths, fmt, lang, fail_on, validator, endpoint, graph_iri, tim
       heritage-kg validate --validator pyshacl
       heritage-kg validate --store heritage-kg.store
       heritage-kg validate --endpoint http://localhost:7878/query --graph https://w3id.org/heritage-kg/graph
+      heritage-kg validate --shapes shapes --data ontology --data data --format ttl -o report.ttl
     """
-    from ..output import emit
     from ..project import expand_paths
-    from ..reporting import render
     from ..validation import validate as run
 
-    project = project_of(ctx)
     fmt = chosen_format(fmt, output, SUFFIXES["report"], "text")
+    if shape_paths or data_paths:
+        report = _validate_any(paths, shape_paths, data_paths, validator, endpoint, store_dir, graph_iri)
+        _finish(report, fmt, lang, fail_on, output)
+    project = project_of(ctx)
     if endpoint or store_dir:
         report = _validate_published(project, paths, validator, endpoint, graph_iri, timeout, store_dir)
     else:
@@ -74,12 +82,32 @@ def validate(ctx, paths, fmt, lang, fail_on, validator, endpoint, graph_iri, tim
         report = run(files, project.shape_files(), project.check_files(), validator)
         if given:
             report.keep_placed_in(given)
+    _finish(report, fmt, lang, fail_on, output)
+
+
+def _finish(report, fmt: str, lang: str, fail_on: str, output) -> None:
+    """Write the report, say what was validated on stderr, and exit with the documented code."""
+    from ..output import emit
+    from ..reporting import render
+
     emit(render(report, fmt, lang, fail_on), output)
     summary = f"{report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} infos"
     for name, why in report.skipped.items():
         click.echo(f"validate: check {name} skipped: {why}", err=True)
     click.echo(f"validate: {report.subject}, {report.triples} {report.counted}: {summary}", err=True)
     sys.exit(1 if report.failed(fail_on) else 0)
+
+
+def _validate_any(paths, shape_paths, data_paths, validator, endpoint, store_dir, graph_iri):
+    """``validate --shapes ... --data ...``: any RDF against any shapes, outside the project."""
+    from ..loading import any_files
+    from ..validation import validate_any
+
+    if not shape_paths or not data_paths:
+        raise UsageError("--shapes and --data go together: give both")
+    if paths or endpoint or store_dir or graph_iri:
+        raise UsageError("--shapes and --data validate files of their own: give no PATHS, --store, --endpoint or --graph with them")
+    return validate_any(any_files(list(data_paths), "--data"), any_files(list(shape_paths), "--shapes"), validator)
 
 
 def _validate_published(project, paths, validator, endpoint, graph_iri, timeout, store_dir):
