@@ -20,7 +20,7 @@ from ..build import build_store
 from ..project import Project
 from ..store import Opened
 from ..words import TEXT
-from . import downloads, entity, explorer, ontologydoc, pages, querypage, search, sparql, timeline
+from . import downloads, entity, explorer, ontologydoc, pages, querypage, reconciliation, search, sparql, timeline
 from .assets import VersionedStatic
 from .render import ASSETS
 from .security import BodySizeLimit, SecurityHeaders
@@ -46,7 +46,7 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
     # the one route table: the first route that matches a path answers it
     routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
               *entity.routes(state), *ontologydoc.routes(state), *search.routes(state), *timeline.routes(state),
-              *explorer.routes(state),
+              *explorer.routes(state), *reconciliation.routes(state),
               Mount("/static", VersionedStatic(ASSETS), name="static")]
 
     @contextlib.asynccontextmanager
