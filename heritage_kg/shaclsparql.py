@@ -401,7 +401,8 @@ def _property_holds(prop: Shape, v: str, names) -> str:
             parts.append(f"NOT EXISTS {{ {v} {path} {z} FILTER(!({_value(name, parameter, z, names)})) }}")
     for inner in prop.properties:  # a property shape's property shapes hold of each of its values
         z = next(names)
-        parts.append(f"NOT EXISTS {{ {v} {path} {z} FILTER(!({_property_holds(inner, z, names)})) }}")
+        inner_names = names.under(inner) if isinstance(names, _Names) else names
+        parts.append(f"NOT EXISTS {{ {v} {path} {z} FILTER(!({_property_holds(inner, z, inner_names)})) }}")
     return " && ".join(parts) or "true"
 
 
