@@ -49,8 +49,9 @@ def validate(ctx, paths, fmt, lang, fail_on, validator, endpoint, graph_iri, tim
     added), and only the findings placed in them are reported, with every syntax error, which
     stops the whole validation. With --store or --endpoint, the
     published graph is validated instead, with the same shapes and the checks that apply to it
-    (those of how files are written are skipped). Exit 0 when clean (warnings are allowed), 1 on
-    violations or syntax errors, 2 on usage errors.
+    (those of how files are written are skipped). With --shapes and --data, any RDF files are
+    validated against any shapes, outside the project. Exit 0 when clean (warnings are allowed),
+    1 on violations or syntax errors, 2 on usage errors.
 
     \b
     Examples:
