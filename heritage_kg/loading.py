@@ -312,14 +312,8 @@ def load_any(paths: list[Path]) -> Loaded:
     quads of a dataset are read into one graph. A file that does not parse gives one issue,
     where the parser stopped."""
     loaded = Loaded()
-    for path in paths:
-        try:
-            loaded.triples[path] = [ox.Triple(q.subject, q.predicate, q.object) for q in
-                                    ox.parse(path=str(path), format=ANY_FORMATS[path.suffix.lower()], base_iri=path.resolve().as_uri())]
-        except SyntaxError as error:
-            loaded.issues.append(_issue(path, error, ours=False))
-        except (OSError, MemoryError) as error:
-            loaded.issues.append(SyntaxIssue(path, 1, 1, f"cannot read: {getattr(error, 'strerror', None) or error}"))
+    loaded.issues = _each_any(paths, lambda path, quads: loaded.triples.__setitem__(
+        path, [ox.Triple(q.subject, q.predicate, q.object) for q in quads]))
     return loaded
 
 
@@ -328,15 +322,21 @@ def load_any_into(store: ox.Store, paths: list[Path]) -> list[SyntaxIssue]:
     graph dropped. Blank nodes keep the labels of the file (a store's own loader would rename
     them), so that a report names them as the file does. A file that does not parse gives one
     issue; what it held before the error may stay."""
+    def take(path: Path, quads) -> None:
+        if ANY_FORMATS[path.suffix.lower()] in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        else:
+            store.bulk_extend(quads)  # triples parse into the default graph already
+    return _each_any(paths, take)
+
+
+def _each_any(paths: list[Path], take) -> list[SyntaxIssue]:
+    """Parse each file by its suffix against its own address, and hand its quads to
+    ``take(path, quads)``; the issue of each file that does not parse or cannot be read."""
     issues = []
     for path in paths:
-        form = ANY_FORMATS[path.suffix.lower()]
         try:
-            quads = ox.parse(path=str(path), format=form, base_iri=path.resolve().as_uri())
-            if form in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-            else:
-                store.bulk_extend(quads)  # triples parse into the default graph already
+            take(path, ox.parse(path=str(path), format=ANY_FORMATS[path.suffix.lower()], base_iri=path.resolve().as_uri()))
         except SyntaxError as error:
             issues.append(_issue(path, error, ours=False))
         except (OSError, MemoryError) as error:

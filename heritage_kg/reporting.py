@@ -7,7 +7,8 @@ import json
 from itertools import groupby
 
 from . import __version__
-from .validation import Report
+from .shapegraph import SH as _SH
+from .validation import SEVERITY_OF, Report
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -107,8 +108,7 @@ def _github(report: Report, lang: str) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-_SH = "http://www.w3.org/ns/shacl#"
-_SEVERITY_IRI = {"error": _SH + "Violation", "warning": _SH + "Warning", "info": _SH + "Info"}
+_SEVERITY_IRI = {word: iri for iri, word in SEVERITY_OF.items()}
 
 
 def _turtle(report: Report, lang: str) -> str:

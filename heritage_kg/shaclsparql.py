@@ -272,7 +272,7 @@ def _names(flags: str = "") -> _Names:
     return _Names(flags)
 
 
-def _value(name: str, parameter, v: str, names) -> str:
+def _value(name: str, parameter, v: str, names: _Names) -> str:
     """A SPARQL expression that is true when the value node ``v`` meets one constraint that
     looks at the value node alone."""
     if name == "class":
@@ -289,7 +289,7 @@ def _value(name: str, parameter, v: str, names) -> str:
     if name in ("minLength", "maxLength"):
         return f"(!isBlank({v}) && STRLEN(STR({v})) {'>=' if name == 'minLength' else '<='} {parameter})"
     if name == "pattern":
-        flags = f", {ox.Literal(names.flags)}" if getattr(names, "flags", "") else ""
+        flags = f", {ox.Literal(names.flags)}" if names.flags else ""
         return f"(!isBlank({v}) && REGEX(STR({v}), {ox.Literal(parameter.value)}{flags}))"
     if name == "languageIn":
         tags = " || ".join(f'langMatches(lang({v}), "{tag}")' for tag in parameter) or "false"
@@ -331,12 +331,12 @@ class _Names:
         return made
 
 
-def _conforms(shape: Shape, v: str, names) -> str:
+def _conforms(shape: Shape, v: str, names: _Names) -> str:
     """A SPARQL expression that is true when ``v`` conforms to ``shape`` (a nested shape); a
     property shape used as one is met when its constraints hold of ``v``'s values."""
     if shape.deactivated:
         return "true"
-    names = names.under(shape) if isinstance(names, _Names) else names
+    names = names.under(shape)
     if shape.path is not None:
         return "(" + _property_holds(shape, v, names) + ")"
     parts = [_value(name, parameter, v, names) for name, parameter in shape.constraints
@@ -350,12 +350,12 @@ def _conforms(shape: Shape, v: str, names) -> str:
                          f"NOT EXISTS {{ {v} {_term(parameter)} {z} . FILTER(!sameTerm({z}, {v})) }})")
         elif name == "disjoint":
             parts.append(f"NOT EXISTS {{ {v} {_term(parameter)} {v} }}")
-    parts += [_property_holds(prop, v, names.under(prop) if isinstance(names, _Names) else names)
+    parts += [_property_holds(prop, v, names.under(prop))
               for prop in shape.properties if not prop.deactivated]
     return "(" + " && ".join(parts) + ")" if parts else "true"
 
 
-def _property_holds(prop: Shape, v: str, names) -> str:
+def _property_holds(prop: Shape, v: str, names: _Names) -> str:
     """A SPARQL expression that is true when the node ``v`` meets every constraint of ``prop``."""
     if prop.path is None:
         raise UnsupportedShape(f"{prop.node}: sh:property without sh:path")
@@ -401,8 +401,7 @@ def _property_holds(prop: Shape, v: str, names) -> str:
             parts.append(f"NOT EXISTS {{ {v} {path} {z} FILTER(!({_value(name, parameter, z, names)})) }}")
     for inner in prop.properties:  # a property shape's property shapes hold of each of its values
         z = next(names)
-        inner_names = names.under(inner) if isinstance(names, _Names) else names
-        parts.append(f"NOT EXISTS {{ {v} {path} {z} FILTER(!({_property_holds(inner, z, inner_names)})) }}")
+        parts.append(f"NOT EXISTS {{ {v} {path} {z} FILTER(!({_property_holds(inner, z, names.under(inner))})) }}")
     return " && ".join(parts) or "true"
 
 

@@ -228,7 +228,39 @@ def _ticks(lo: float, hi: float, write, lang: str) -> list[tuple[float, str]]:
     return out
 
 
-def bounds(text: str, end: bool) -> float:
+#: What a bound of a window of the timeline may be, said where one is not.
+BOUND_FORMS = "give a year, a month or a day, such as 1996, 1996-06 or 1996-06-06"
+
+
+class BadWindow(ValueError):
+    """A window that is none: ``which`` bound ("from" or "to") is not a date, or (None) the
+    first is not before the second."""
+
+    def __init__(self, which: str | None):
+        super().__init__(which)
+        self.which = which
+
+
+def window(start: str | None, end: str | None) -> tuple[float | None, float | None]:
+    """The years, with their fractions, from the start of ``start`` to the end of ``end`` (a
+    year, month or day each); None for a bound not given.
+
+    Raises:
+        BadWindow: a bound that is not a date, or one after the other.
+    """
+    found = []
+    for which, text in (("from", start), ("to", end)):
+        try:
+            found.append(_bounds(text, end=which == "to") if text else None)
+        except (AttributeError, ValueError, OverflowError):
+            raise BadWindow(which) from None
+    lo, hi = found
+    if lo is not None and hi is not None and lo >= hi:
+        raise BadWindow(None)
+    return lo, hi
+
+
+def _bounds(text: str, end: bool) -> float:
     """A year, month or day given as a bound: its start, or (``end``) the start of what follows it."""
     match = _DATE.fullmatch(text)
     year, month, day = match.groups()

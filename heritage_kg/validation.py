@@ -20,7 +20,8 @@ from .terms import graph_of, short, to_oxigraph
 
 SEVERITIES = ("error", "warning", "info")
 _SH = "http://www.w3.org/ns/shacl#"
-_SEVERITY = {_SH + "Violation": "error", _SH + "Warning": "warning", _SH + "Info": "info"}
+#: The word for each SHACL severity, as reports write it.
+SEVERITY_OF = {_SH + "Violation": "error", _SH + "Warning": "warning", _SH + "Info": "info"}
 
 
 @dataclass
@@ -264,7 +265,7 @@ def _finding(result: Result, holders: _Holders) -> tuple[Finding, tuple | None]:
     path = result.path
     predicate, inverse = (path.predicate, path.inverse) if path is not None else (None, False)
     return Finding(
-        severity=_SEVERITY.get(result.severity.value, "error"),
+        severity=SEVERITY_OF.get(result.severity.value, "error"),
         kind="shacl",
         message=dict(result.messages) or {"en": "constraint violated"},
         focus=short(result.focus),

@@ -137,20 +137,17 @@ def timeline(ctx, organisation, start, end, group, lang, fmt, store_dir, output)
     from ..queries import Param
     from ..sentences import Sentences
     from ..server.site import render
-    from ..timeline import Timeline, bounds
+    from ..timeline import BOUND_FORMS, BadWindow, Timeline, window
     from ..words import GRAMMAR, TEXT
 
     project = project_of(ctx)
     fmt = chosen_format(fmt, output, SUFFIXES["timeline"], "svg")
-    window = []
-    for name, text in (("--from", start), ("--to", end)):
-        try:
-            window.append(bounds(text, end=name == "--to") if text else None)
-        except (AttributeError, ValueError, OverflowError):
-            raise UsageError(f"{name} {text[:20]!r}: give a year, a month or a day, such as 1996, 1996-06 or 1996-06-06") from None
-    lo, hi = window
-    if lo is not None and hi is not None and lo >= hi:
-        raise UsageError(f"--from {start} is not before --to {end}")
+    try:
+        lo, hi = window(start, end)
+    except BadWindow as bad:
+        if bad.which is None:
+            raise UsageError(f"--from {start} is not before --to {end}") from None
+        raise UsageError(f"--{bad.which} {(start if bad.which == 'from' else end)[:20]!r}: {BOUND_FORMS}") from None
     store = published(project, store_dir)
     iri = Param("organisation", "iri").term(organisation).value if organisation else None
     if iri is not None and next(store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is None:

@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..project import ENTITY_NS
-from ..timeline import Timeline, bounds
+from ..timeline import BOUND_FORMS, BadWindow, Timeline, window
 from ..words import TEXT
 from .site import authored_graph, cacheable, lang_of, page_url, problem, render, sentences, switch_url, with_lang
 from .state import State, names
@@ -40,16 +40,12 @@ def routes(state: State) -> list[Route]:
             organisation = ENTITY_NS + slug
             if organisation not in names(state).subjects:
                 return problem(request, 404, f"organisation={slug[:40]!r}: nothing in the graph is called so")
-        window = []
-        for name in ("from", "to"):
-            text = params.get(name, "")
-            try:
-                window.append(bounds(text, end=name == "to") if text else None)
-            except (AttributeError, ValueError, OverflowError):
-                return problem(request, 400, f"{name}={text[:20]!r}: give a year, a month or a day, such as 1996, 1996-06 or 1996-06-06")
-        lo, hi = window
-        if lo is not None and hi is not None and lo >= hi:
-            return problem(request, 400, f"from={params['from'][:20]} is not before to={params['to'][:20]}")
+        try:
+            lo, hi = window(params.get("from"), params.get("to"))
+        except BadWindow as bad:
+            if bad.which is None:
+                return problem(request, 400, f"from={params['from'][:20]} is not before to={params['to'][:20]}")
+            return problem(request, 400, f"{bad.which}={params[bad.which][:20]!r}: {BOUND_FORMS}")
         group = params.get("group", "kind")
         if group not in ("kind", "organisation"):
             return problem(request, 400, f"group={group[:20]!r}: the timeline groups by kind or by organisation")
