@@ -68,6 +68,33 @@ def write_atomic(path: Path, text: str | bytes | None = None, source: Path | Non
         raise
 
 
+def write_many(texts: dict[Path, str]) -> None:
+    """Write several files, all or none: each text goes to a temporary file beside its target
+    first, and the files are renamed into place only once every one is written, so a failure
+    (a full disk, an unwritable folder, Ctrl-C) leaves every target as it was."""
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, text in texts.items():
+            check_writable(path)
+            path = path.resolve() if path.is_symlink() else path
+            scratch.sweep(path)
+            fd, tmp = scratch.make_file(path)
+            written.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            os.chmod(tmp, _mode_for(path))
+    except OSError as error:
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in written:
+        os.replace(tmp, path)
+
+
 def _write_through(path: Path, text: str | bytes | None, source: Path | None) -> None:
     try:
         with open(path, "wb") as handle:

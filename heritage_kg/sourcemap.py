@@ -135,6 +135,14 @@ def _literal(kind: str, token: str) -> str:
     return unescape(token[quote:-quote])
 
 
+def tokens(text: str):
+    """Yield (kind, text, offset) for every token of a Turtle document, whitespace and comments
+    included, as far as its quotes and brackets can be followed; the kinds are the names of the
+    groups of the pattern above (iri, string, long, word, comment, ...)."""
+    for match in _TOKEN.finditer(text):
+        yield match.lastgroup, match.group(), match.start()
+
+
 def iri_tokens(text: str):
     """Yield (IRI, line, column) for every IRI written in a Turtle document, in full or as a
     prefixed name, directives included: what a check of the IRIs the files use needs."""

@@ -3,7 +3,7 @@ errors to exit codes (0 success, 1 the data or the query failed, 2 a usage error
 
 The commands live by what they do: checking.py (validate, queries, query), publishing.py (load,
 export, publish, serve), viewing.py (stats, describe, graph, timeline, diff, coverage) and
-curating.py (reconcile); options.py holds what they share. Heavy libraries are imported inside the commands, so that ``heritage-kg --help`` stays fast.
+curating.py (reconcile, fmt, add, source); options.py holds what they share. Heavy libraries are imported inside the commands, so that ``heritage-kg --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import click
 from .. import __version__
 from ..guard import Group
 from .checking import list_queries, query, validate
-from .curating import reconcile
+from .curating import fmt, reconcile
 from .publishing import export, load, publish, serve
 from .viewing import coverage, describe, diff, graph, stats, timeline
 
@@ -40,7 +40,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 
 for command in (validate, list_queries, query, export, load, publish, stats, describe, graph, timeline, diff, coverage,
-                reconcile, serve):
+                reconcile, fmt, serve):
     cli.add_command(command)
 
 

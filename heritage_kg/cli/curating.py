@@ -1,4 +1,4 @@
-"""The commands that help grow the graph: reconcile."""
+"""The commands that help grow the graph: reconcile, fmt."""
 
 from __future__ import annotations
 
@@ -73,3 +73,62 @@ def reconcile(ctx, table, column, kind, lang, store_dir, output):
                                if found else ["", "", "", "false"]))
     emit(out.getvalue(), output)
     click.echo(f"reconcile: {len(rows) - 1} rows of {table}", err=True)
+
+
+@click.command(name="fmt")
+@click.argument("paths", nargs=-1)
+@click.option("--check", is_flag=True, help="Change nothing: list the files that would change, and exit 1 if any would.")
+@click.option("--diff", "show_diff", is_flag=True, help="Change nothing: print what would change, as a unified diff.")
+@click.pass_context
+def fmt(ctx, paths, check, show_diff):
+    """Lay out Turtle files in the house layout of docs/data-model.md: prefixes sorted, one
+    block per subject, the type, names and definitions first and the evidence last, objects
+    wrapped at 100 columns. Comments are kept; the triples are checked to be the same before a
+    file is written. PATHS are files or folders (default: the project's data/).
+
+    Every file is read and checked before any is written, and all are written or none.
+
+    \b
+    Examples:
+      heritage-kg fmt
+      heritage-kg fmt --check
+      heritage-kg fmt --diff data/agreements.ttl
+    """
+    import difflib
+
+    from ..layout import files_laid_out
+    from ..output import write_many
+    from ..project import expand_paths
+
+    files = expand_paths(list(paths)) if paths else project_of(ctx).turtle_files("data")
+    laid = files_laid_out(files)
+    changed = {path: new for path, (old, new) in laid.items() if new != old}
+    if show_diff:
+        for path in changed:
+            old = laid[path][0]
+            click.echo("".join(difflib.unified_diff(old.splitlines(True), changed[path].splitlines(True),
+                                                    _shown(path), _shown(path))), nl=False)
+    if check or show_diff:
+        for path in changed if check else ():
+            click.echo(f"would reformat {_shown(path)}")
+        click.echo(f"{_files(len(changed))} would be reformatted, {_files(len(laid) - len(changed))} already laid out",
+                   err=True)
+        if check and changed:
+            ctx.exit(1)
+        return
+    write_many(changed)
+    for path in changed:
+        click.echo(f"reformatted {_shown(path)}", err=True)
+    click.echo(f"{_files(len(changed))} reformatted, {_files(len(laid) - len(changed))} left as they were", err=True)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would write it: from the working folder where it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _files(count: int) -> str:
+    return f"{count} file" + ("" if count == 1 else "s")
