@@ -136,7 +136,7 @@ def diff(old: ox.Store, new: ox.Store, fallback: ox.Store | None = None) -> list
         for lang in sorted(set(ea["labels"]) | set(eb["labels"])):
             before, after = ea["labels"].get(lang), eb["labels"].get(lang)
             if before != after:
-                word = {"en": "English", "fr": "French"}.get(lang, lang or "untagged")
+                word = _language(lang)
                 changes.append(Change("changed", iri, f"{word} label of {_name(iri, b)} changed: {before!r} -> {after!r}"))
         for p, o in sorted(eb["values"] - ea["values"]):
             changes.append(Change("changed", iri, f"{_name(iri, b)}: {_short(p)} {o} added"))
@@ -162,3 +162,15 @@ def render(changes: list[Change], fmt: str) -> str:
                 out += [f"## {action.capitalize()}", ""] + [f"- {c.text}" for c in items] + [""]
         return "\n".join(out) if out else "No changes.\n"
     return "".join(f"{c.text}\n" for c in changes) or "no changes\n"
+
+
+def _language(tag: str | None) -> str:
+    """A language tag's name in English, from Babel's data ("French" for fr)."""
+    from babel import Locale, UnknownLocaleError
+
+    if not tag:
+        return "untagged"
+    try:
+        return Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag
+    except (UnknownLocaleError, ValueError):
+        return tag

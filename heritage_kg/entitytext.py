@@ -38,12 +38,15 @@ def gather(store: ox.Store, iri: str, lang: str) -> dict:
     for sentence in said:
         if not groups or groups[-1]["key"] != sentence.group:
             groups.append({"key": sentence.group, "heading": headings.get(sentence.group, sentence.group), "sentences": []})
-        groups[-1]["sentences"].append({
-            "text": sentence.text, "tie": sentence.tie,
-            "sources": [{"source": e.source, "name": str(names.label(e.source, lang)) if e.source else None,
-                         "line": e.line, "phrase": e.phrase.value if e.phrase is not None else None,
-                         "inferred": e.inferred} for e in sources(store, sentence)],
-        })
+        cited = [{"source": e.source, "name": str(names.label(e.source, lang)) if e.source else None,
+                  "line": e.line, "phrase": e.phrase.value if e.phrase is not None else None,
+                  "inferred": e.inferred} for e in sources(store, sentence)]
+        same = next((s for s in groups[-1]["sentences"] if s["text"] == sentence.text), None)
+        if same is None:
+            groups[-1]["sentences"].append({"text": sentence.text, "tie": sentence.tie, "also": [], "sources": cited})
+        else:  # two ties that read alike, said once with the sources of both
+            same["also"].append(sentence.tie)
+            same["sources"] += [c for c in cited if c not in same["sources"]]
     return {"iri": iri, "lang": lang, "label": str(names.label(iri, lang)),
             "kinds": [str(names.label(k, lang)) for k in names.kinds(iri)],
             "description": sorted(d.value for d in mine)[0] if mine else None, "groups": groups}

@@ -38,12 +38,14 @@ class Grammar:
         """The article a name takes in ``lang``: "the" or nothing in English; "le", "la", "l'",
         "les" or nothing in French; nothing in a language whose catalogue says nothing."""
         grammar = self.table(lang)
-        if PERSON in self.names.types.get(iri, ()) or text in grammar.get("no-article", ()):
+        if PERSON in self.names.types.get(iri, ()) or text in grammar.get("no-article", ()) or self.titled(text, lang) \
+                or self.has_article(text, lang):
             return ""
         if "the-words" in grammar:
             words = {w.casefold() for w in re.findall(r"[\w]+", text)}
             possessive = re.search(r"[’']s\b", text)
-            takes = (not is_acronym(text) and not possessive and words & set(grammar["the-words"])) \
+            gerund = re.match(r"[A-Z][a-z]+ing\b", text)  # a title that opens with a verb
+            takes = (not is_acronym(text) and not possessive and not gerund and words & set(grammar["the-words"])) \
                 or text in grammar.get("the-names", ())
             return "the" if takes else ""
         if "masculine" in grammar:
@@ -55,6 +57,16 @@ class Grammar:
             return {"masculine": "le", "feminine": "la"}.get(gender or "", "")
         return ""
 
+    def titled(self, text: str, lang: str) -> bool:
+        """Whether a name is a title that opens with a verb ("Securing the return of cultural
+        property", "Obtenir le retour de biens culturels"), which a sentence quotes, bare."""
+        pattern = self.table(lang).get("title-verb")
+        return bool(pattern and re.match(pattern, text))
+
+    def has_article(self, text: str, lang: str) -> bool:
+        """Whether a name opens with an article of its own ("L'ICOM sur Facebook")."""
+        return any(text.startswith(a) for a in self.table(lang).get("articles", ()))
+
     def gender(self, iri: str | None, text: str, lang: str) -> str | None:
         """The grammatical gender of a name in a language that has them, read from the first word
         of its full name (or the last, for a name left in English); an acronym takes its full
@@ -64,6 +76,8 @@ class Grammar:
         if iri is not None and is_acronym(text):
             full = str(self.names.label(iri, lang))
         words = re.findall(r"[\w]+", full.casefold())
+        if words and words[0] in grammar.get("ordinals", ()) or words and re.fullmatch(r"\d+\w*", words[0]):
+            words = words[1:]  # "Deuxième enquête…" is of the gender of "enquête"
         if not words:
             return None
         for word in (words[0], words[-1]):
@@ -82,7 +96,11 @@ class Grammar:
         year, month, day = match.groups()
         try:
             if day:
-                return format_date(date(int(year), int(month), int(day)), format="long", locale=locale), "day"
+                written = format_date(date(int(year), int(month), int(day)), format="long", locale=locale)
+                first = self.table(lang).get("first-day")  # "1er juin 1996"
+                if first and int(day) == 1:
+                    written = re.sub(r"^0?1\b", first, written)
+                return written, "day"
             if month:
                 return format_skeleton("yMMMM", date(int(year), int(month), 1), locale=locale), "month"
         except ValueError:

@@ -48,8 +48,6 @@ class Edge:
 #: What the network draws on request besides organisations, and the kinds of tie that bring it:
 #: people (their posts and signatures) and instruments (the mandates resting on them).
 EXTRAS = {"people": ("post", "signature"), "instruments": ("mandate",)}
-#: Programmes and projects join the network through these properties, which are not ties.
-PROGRAMME_LINKS = ("runBy", "fundedBy", "hostedBy")
 
 
 def year_of(text: str | None) -> int | None:
@@ -112,9 +110,10 @@ def _value(term) -> str | None:
     return term.value if term is not None else None
 
 
-def edges(store: ox.Store, kinds: list[TieKind], programmes: bool = False) -> list[Edge]:
-    """The lines of the network for ``kinds``, one for each tie and pair of its sides; with
-    ``programmes``, a line from each programme or project to who runs, funds or hosts it."""
+def edges(store: ox.Store, kinds: list[TieKind], programmes: tuple[TieKind, ...] = ()) -> list[Edge]:
+    """The lines of the network for ``kinds``, one for each tie and pair of its sides; and a line
+    from each programme or project to who runs, funds or hosts it, by the ties ``programmes``
+    (`TieKinds.activity_links`)."""
     found = set()
     for kind in kinds:
         if not kind.direct and not kind.sides:
@@ -123,7 +122,7 @@ def edges(store: ox.Store, kinds: list[TieKind], programmes: bool = False) -> li
         for a, b, label, tie, variety, start, end in store.query(_PREFIX + query):
             found.add(Edge(a.value, b.value, kind.key, label.value, _value(tie), _value(variety), _value(start), _value(end)))
     if programmes:
-        links = " ".join(f"hkg:{p}" for p in PROGRAMME_LINKS)
+        links = " ".join(f"<{k.iri}>" for k in programmes)
         query = f"""SELECT DISTINCT ?a ?b ?label ?start ?end WHERE {{
             VALUES ?p {{ {links} }} {{ ?a a hkg:Programme }} UNION {{ ?a a hkg:Project }}
             ?a ?p ?b . ?p rdfs:label ?label . FILTER(LANG(?label) = 'en')
@@ -203,13 +202,13 @@ def to_dot(es: list[Edge], labels: dict[str, str], table: TieKinds) -> str:
         out.append(f'  {_id(n)} [label={_dq(labels.get(n, n))}, URL={_dq(n)}];')
     for e in es:
         kind = table.by_key[e.kind]
-        colour, style, directed = kind.colour, kind.line, kind.directed
+        colour, style, directed = kind.colour, kind.dot_style, kind.directed
         arrow = "normal" if directed else "none"
         out.append(f'  {_id(e.source)} -> {_id(e.target)} [label={_dq(e.label)}, color="{colour}", '
                    f'fontcolor="{colour}", style={style}, arrowhead={arrow}];')
     out.append('  subgraph cluster_legend { label="kinds of tie"; fontname="Helvetica"; fontsize=10; style=dashed;')
     for tie_kind in table.network():
-        kind, colour, style, directed = tie_kind.key, tie_kind.colour, tie_kind.line, tie_kind.directed
+        kind, colour, style, directed = tie_kind.key, tie_kind.colour, tie_kind.dot_style, tie_kind.directed
         if any(e.kind == kind for e in es):
             out.append(f'    legend_{kind} [shape=plaintext, style="", label={_dq(kind)}, fontcolor="{colour}"];')
             out.append(f'    legend_{kind}_end [shape=point, style=invis, width=0.01];')
@@ -242,7 +241,7 @@ def to_mermaid(es: list[Edge], labels: dict[str, str], table: TieKinds) -> str:
     for i, e in enumerate(es):
         kind = table.by_key[e.kind]
         link = "-->" if kind.directed else "---"
-        if kind.line in ("dashed", "dotted"):
+        if kind.dasharray:
             link = "-.->" if kind.directed else "-.-"
         elif kind.line == "bold":
             link = "==>"

@@ -36,6 +36,23 @@ _FORM = re.compile(r"^(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)
                    re.IGNORECASE)
 
 
+def _in_languages(meta: dict, key: str) -> dict[str, str]:
+    """A header's text in each language it gives: ``key`` is English, ``key_fr`` French, and so
+    on, so that a tool reading grlc's headers still finds the English under the plain key."""
+    found = {"en": str(meta.get(key, "")).strip()}
+    for name, value in meta.items():
+        if isinstance(name, str) and name.startswith(key + "_") and value is not None:
+            found[name[len(key) + 1:]] = str(value).strip()
+    return {lang: text for lang, text in found.items() if text}
+
+
+def in_language(texts: dict[str, str], lang: str) -> tuple[str, str | None]:
+    """The text in ``lang``, else in English: (text, its language, or None where it is ``lang``'s)."""
+    if lang in texts:
+        return texts[lang], None
+    return texts.get("en", ""), "en" if texts.get("en") else None
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -47,6 +64,8 @@ class Param:
     #: For integer parameters: the smallest and largest values the query makes sense for.
     minimum: int | None = None
     maximum: int | None = None
+    #: The description in each language it is given in.
+    descriptions: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def required(self) -> bool:
@@ -114,6 +133,9 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     view: str = "table"
+    #: The title and description in each language the header gives them in.
+    titles: dict = field(default_factory=dict)
+    descriptions: dict = field(default_factory=dict)
 
     @property
     def form(self) -> str:
@@ -222,7 +244,7 @@ def read_query(path: Path) -> NamedQuery:
                 raise UsageError(f"{path}: parameter {item['name']!r}: {key} must be a whole number, for an integer parameter")
             bounds.append(bound)
         params.append(Param(str(item["name"]), ptype, str(item.get("description", "")), item.get("default"),
-                            str(item.get("namespace", ENTITY_NS)), *bounds))
+                            str(item.get("namespace", ENTITY_NS)), *bounds, descriptions=_in_languages(item, "description")))
     view = str(meta.get("view", "table"))
     if view not in VIEWS:
         raise UsageError(f"{path}: view {view!r} is not one of {', '.join(VIEWS)}")
@@ -236,6 +258,8 @@ def read_query(path: Path) -> NamedQuery:
         params=params,
         meta=meta,
         view=view,
+        titles=_in_languages(meta, "title"),
+        descriptions=_in_languages(meta, "description"),
     )
 
 

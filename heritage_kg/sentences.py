@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import DataError
 from .grammar import Grammar, contract, is_acronym
-from .names import STATEMENT_CLASSES, Names, fold
+from .names import STATEMENT_CLASSES, Label, Names, fold
 from .project import LANGUAGES, ONTOLOGY_NS
 from .ties import TieKind
 from .words import DEFAULT, GROUPS
@@ -25,11 +25,15 @@ TEMPLATE = ONTOLOGY_NS + "sentenceTemplate"
 NAME_TEMPLATE = ONTOLOGY_NS + "nameTemplate"
 SIGNATURES_TEMPLATE = ONTOLOGY_NS + "signaturesTemplate"
 GROUP = ONTOLOGY_NS + "pageGroup"
+#: The places a sentence says "in" before rather than "at" ("in Paris", "at the Louvre").
+AREAS = tuple(ONTOLOGY_NS + c for c in ("City", "Country", "Region"))
 #: The date qualifiers that say a tie still holds from a past start ("since 2002").
 ONGOING = ("since", "since-event", "for-more-than")
 #: The aspects a template's ``{a|b|c|d}`` chooses between, in that order.
 UNDATED, DATED, ONGOING_ASPECT, ENDED = range(4)
 
+#: The local names of the properties that date a tie, as a template's {when} reads them.
+_DATES = ("date", "startDate", "endDate", "temporalQualifier", "minimumDuration", "startEvent")
 _PLACEHOLDER = re.compile(r"\{([^{}|]*)\}")
 _CHOICE = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 _AGREEMENT = re.compile(r"<([^<>]*/[^<>]*)>")
@@ -116,32 +120,25 @@ class Sentences:
     # -- what a page or `describe` asks for --------------------------------------------------------
 
     def about(self, iri: str, lang: str) -> list[Sentence]:
-        """Every tie ``iri`` takes part in, said in ``lang``; for a tie, the tie itself first and
-        then its signatures. Sorted by date within each kind of tie."""
+        """What the page of ``iri`` says: for a tie, the tie itself and who signed it; then every
+        tie that names ``iri`` (by a side or otherwise, as an agreement names what it concerns)
+        and every tie written as one property that it is either side of, sorted by group and
+        date."""
         node = ox.NamedNode(iri)
-        ties = self.names.ties
         found: dict[str, Sentence] = {}
-        kind = ties.of(self.names.types.get(iri, ()))
-        own = self.tie(iri, lang) if kind is not None else None
+        kind = self.names.ties.of(self.names.types.get(iri, ()))
+        own = [s for s in (self.tie(iri, lang), self.signatures(iri, lang)) if s is not None] if kind else []
         for quad in self.store.quads_for_pattern(None, None, node):
-            subject, p = quad.subject, quad.predicate.value
-            if not isinstance(subject, ox.NamedNode) or subject.value in found:
-                continue
-            if ties.of(self.names.types.get(subject.value, ())) is not None and self.names.is_side(p):
+            subject = quad.subject
+            if isinstance(subject, ox.NamedNode) and subject.value not in found and \
+                    self.names.is_a(subject.value, STATEMENT_CLASSES):
                 said = self.tie(subject.value, lang, first=iri)
                 if said is not None:
                     found[subject.value] = said
-        for n, said in enumerate(self.direct_about(iri, lang)):
-            found[f"direct {n}"] = said
-        if own is not None:
-            for quad in self.store.quads_for_pattern(node, ox.NamedNode(ONTOLOGY_NS + "signature"), None):
-                said = self.tie(quad.object.value, lang, first=iri) if isinstance(quad.object, ox.NamedNode) else None
-                if said is not None:
-                    found[quad.object.value] = said
+        listed = list(found.values()) + self.direct_about(iri, lang)
         order = {key: n for n, key in enumerate(GROUPS[DEFAULT])}
-        listed = sorted((s for s in found.values() if s is not None),
-                        key=lambda s: (order.get(s.group, len(order)), s.when, fold(s.text)))
-        return ([own] if own is not None else []) + listed
+        listed.sort(key=lambda s: (order.get(s.group, len(order)), s.when, fold(s.text)))
+        return own + listed
 
     def group(self, kind: TieKind, variety: str | None) -> str:
         """The key of the group a page lists a tie of ``kind`` and ``variety`` under."""
@@ -152,10 +149,11 @@ class Sentences:
         found = [self.direct(kind.key, subject, obj, lang) for kind, subject, obj in self.names.ties.direct_ties(self.store, iri)]
         return sorted((s for s in found if s is not None), key=lambda s: fold(s.text))
 
-    def values(self, iri: str) -> dict[str, list]:
+    def values(self, iri: str | ox.BlankNode) -> dict[str, list]:
         """The node's values of the ontology's properties, by the property's local name."""
         found: dict[str, list] = {}
-        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
+        node = ox.NamedNode(iri) if isinstance(iri, str) else iri
+        for quad in self.store.quads_for_pattern(node, None, None):
             if quad.predicate.value.startswith(ONTOLOGY_NS):
                 found.setdefault(quad.predicate.value[len(ONTOLOGY_NS):], []).append(quad.object)
         return found
@@ -167,6 +165,23 @@ class Sentences:
             found = next(self.store.quads_for_pattern(node, ox.NamedNode(ONTOLOGY_NS + p), None), None)
             if found is not None and isinstance(found.object, ox.Literal):
                 return self.write.date(found.object.value, lang)[0]
+        return ""
+
+    def held(self, node: str | ox.BlankNode, lang: str) -> str:
+        """When a name (or anything with a start and an end) held, as words: "6 June 1996–2016",
+        "since 2018", "until 2016"; "" when undated."""
+        values = self.values(node)
+        g = self.write.table(lang)
+        start = next(iter(values.get("date", []) + values.get("startDate", [])), None)
+        end = next(iter(values.get("endDate", [])), None)
+        start_text = self.write.date(start.value, lang)[0] if isinstance(start, ox.Literal) else None
+        end_text = self.write.date(end.value, lang)[0] if isinstance(end, ox.Literal) else None
+        if start_text and end_text:
+            return g.get("span", "{start}–{end}").format(start=start_text, end=end_text)
+        if start_text:
+            return g.get("since", "since {date}").format(date=start_text)
+        if end_text:
+            return g.get("until", "until {end}").format(end=end_text)
         return ""
 
     def figure_of(self, iri: str, lang: str) -> str:
@@ -196,6 +211,12 @@ class Sentences:
             return None
         templates = self.by[annotation]
         values = self.values(iri)
+        if not any(key in values for key in _DATES):
+            # a part of a tie (the signature of an agreement) happened when the whole did
+            for quad in self.store.quads_for_pattern(None, ox.NamedNode(ONTOLOGY_NS + "signature"), ox.NamedNode(iri)):
+                whole = self.values(quad.subject.value)
+                values.update({key: whole[key] for key in _DATES if key in whole})
+                break
         for found in values.values():
             found.sort(key=lambda term: (term.value != first, fold(self.names.short_label(term.value, lang)))
                        if isinstance(term, ox.NamedNode) else (True, term.value))
@@ -225,7 +246,9 @@ class Sentences:
 
     def name(self, iri: str, lang: str, case: str = "") -> list[Part]:
         """The name of ``iri`` as a sentence says it, with the article its language puts before it
-        and, in French, the preposition ``case`` ("de", "à") contracted with it."""
+        and the preposition ``case`` before that: in French "de" or "à", contracted with the
+        article ("du", "au"); in English "at", which is "in" before a city, a country or a
+        region."""
         types = self.names.types.get(iri, ())
         kind = self.names.ties.of(types)
         if kind is not None and lang in self.by[NAME_TEMPLATE].get(kind.iri, {}):
@@ -233,16 +256,31 @@ class Sentences:
             named = self.tie(iri, lang, annotation=NAME_TEMPLATE)
             if named is not None and named.lang == lang:
                 return list(named.parts)
+        text, label = self.bare_name(iri, lang)
+        article = self.write.article(iri, text, lang)
+        if self.write.has_article(text, lang):  # its own article, lower-case within a sentence
+            text = text[0].lower() + text[1:]
+        elif self.write.titled(text, lang):
+            text = self.write.table(lang).get("quote", "“{}”").format(text)
+        if case == "at":
+            case = "in" if self.names.is_a(iri, AREAS) else "at"
+            lead = f"{case} {article} " if article else f"{case} "
+        else:
+            lead = contract(case, article, text)
+        name = Part(text, iri, label.lang if label.lang and label.lang != lang else None)
+        return [Part(lead), name] if lead else [name]
+
+    def bare_name(self, iri: str, lang: str) -> tuple[str, Label]:
+        """The name of ``iri`` without an article: a tie's name starts lower-case ("the founding
+        of ICOM"), unless it is a title ("Director General of ICOM")."""
+        kind = self.names.ties.of(self.names.types.get(iri, ()))
         statement = self.names.is_a(iri, STATEMENT_CLASSES) or kind is not None
         label = self.names.label(iri, lang) if statement else self.names.short_label(iri, lang)
         text = str(label)
         words = text.split()
         if statement and words and not is_acronym(words[0]) and not (len(words) > 1 and words[1][:1].isupper()):
-            text = text[0].lower() + text[1:]  # "the founding of ICOM", but "Director General of ICOM"
-        article = self.write.article(iri, text, lang)
-        lead = contract(case, article, text)
-        name = Part(text, iri, label.lang if label.lang and label.lang != lang else None)
-        return [Part(lead), name] if lead else [name]
+            text = text[0].lower() + text[1:]
+        return text, label
 
 
 class _Writer:
@@ -277,8 +315,10 @@ class _Writer:
 
     def can_fill(self, name: str) -> bool:
         field = name.split(":", 1)[-1]
-        if field in ("when", "(when)"):
+        if field in ("when", "(when)", "this"):
             return True
+        if field.startswith("!"):  # said only of a tie that lacks the field, and says nothing
+            return not self.values.get(field[1:])
         if field == "kind":
             return self.variety is not None
         if field == "figure":
@@ -300,7 +340,9 @@ class _Writer:
     # filling ---------------------------------------------------------------------------------
 
     def fill(self, template: str) -> list[Part]:
-        subject = next((n for n in _PLACEHOLDER.findall(template) if n.split(":", 1)[-1] not in ("when", "(when)", "kind", "figure")), None)
+        subject = next((n for n in _PLACEHOLDER.findall(template)
+                        if n.split(":", 1)[-1] not in ("when", "(when)", "kind", "figure", "this")
+                        and not n.startswith("!")), None)
         parts: list[Part] = []
         for piece in _PIECES.split(template):
             if not piece:
@@ -350,6 +392,11 @@ class _Writer:
             return [Part(self.indefinite(case, label) + label, self.variety)]
         if field == "figure":
             return [Part(self.figure())]
+        if field.startswith("!"):
+            return []
+        if field == "this":  # the tie's own name, bare: "Peter Keller is Director General of ICOM"
+            text, label = self.s.bare_name(self.iri, self.lang)
+            return [Part(text, self.iri, label.lang if label.lang and label.lang != self.lang else None)]
         names = [self.s.name(term.value, self.lang, case) if isinstance(term, ox.NamedNode) else [Part(term.value)]
                  for term in self.named(field)]
         # a name that holds a comma ("Peter Keller, Director General of ICOM") stands in
@@ -432,7 +479,7 @@ def _joined(parts: list[Part]) -> tuple[Part, ...]:
     """Neighbouring plain texts made one, so that a sentence is as few parts as it can be."""
     out: list[Part] = []
     for part in parts:
-        if out and part.iri is None and out[-1].iri is None:
+        if out and part.iri is None and out[-1].iri is None and part.lang is None and out[-1].lang is None:
             out[-1] = Part(out[-1].text + part.text)
         elif part.text:
             out.append(part)

@@ -30,7 +30,9 @@ SELECT ?kind ?p ?o WHERE {
   { ?kind hkg:tieDateProperty ?o BIND("date" AS ?p) } UNION { ?kind rdfs:label ?o BIND("label" AS ?p) }
 }"""
 _KEYED = "SELECT DISTINCT ?kind WHERE { ?kind <https://w3id.org/heritage-kg/ontology#tieKey> ?key }"
-LINES = ("solid", "bold", "dashed", "dotted")
+LINES = ("solid", "bold", "dashed", "dotted", "longdash", "dashdot")
+#: The SVG stroke-dasharray of each line style that has dashes.
+DASHES = {"dashed": "6 4", "dotted": "2 3", "longdash": "12 4", "dashdot": "8 3 2 3"}
 #: The fields of `TieKind` that one annotation each gives, and that annotation.
 _ANNOTATIONS = {"key": "hkg:tieKey", "colour": "hkg:drawColour", "line": "hkg:drawLine",
                 "directed": "hkg:drawDirected", "in_network": "hkg:drawnInNetwork",
@@ -50,7 +52,8 @@ class TieKind:
         kind_property: the property whose concept names the variety of the tie, if any.
         dates: the properties that date it.
         words: its name in each language (the class's rdfs:label).
-        colour, line, directed: how a drawing shows it; line is one of `LINES`.
+        colour, line, directed: how a drawing shows it; line is one of `LINES`, so that no two
+            kinds drawn in the network look alike without their colours.
         in_network: whether it links organisations in the network.
     """
 
@@ -73,7 +76,12 @@ class TieKind:
     @property
     def dasharray(self) -> str | None:
         """The SVG stroke-dasharray of its line style."""
-        return {"dashed": "6 4", "dotted": "2 3"}.get(self.line)
+        return DASHES.get(self.line)
+
+    @property
+    def dot_style(self) -> str:
+        """Its line style as Graphviz names one, which has no long dashes or dash-dots."""
+        return "dashed" if self.line in ("longdash", "dashdot") else self.line
 
     @property
     def width(self) -> int:
@@ -93,6 +101,11 @@ class TieKinds:
 
     def network(self) -> list[TieKind]:
         return [k for k in self.kinds if k.in_network]
+
+    def activity_links(self) -> tuple[TieKind, ...]:
+        """The ties written as one property that the network does not draw between
+        organisations: who runs, funds or hosts an activity or an event."""
+        return tuple(k for k in self.kinds if k.direct and not k.in_network)
 
     def direct_ties(self, store: ox.Store, iri: str) -> list[tuple[TieKind, str, str]]:
         """The ties written as one property (``subject hkg:unitOf object``) that ``iri`` is either

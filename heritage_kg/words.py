@@ -66,3 +66,23 @@ SHACL_MESSAGES: dict[str, dict[str, str]] = {lang: {**_CATALOGUES[DEFAULT].get("
 #: The interface languages: the default first, then the others by code.
 LANGS = (DEFAULT, *sorted(lang for lang in TEXT if lang != DEFAULT))
 
+
+
+class Said(str):
+    """A message in English, which it is as a string, with its words in every language of the
+    catalogues (`said`), so that an error page can show it in the page's language."""
+
+    by_lang: dict[str, str]
+
+    def __new__(cls, by_lang: dict[str, str]):
+        made = super().__new__(cls, by_lang[DEFAULT])
+        made.by_lang = by_lang
+        return made
+
+    def __reduce__(self):  # kept whole through a copy or a pickle
+        return (Said, (self.by_lang,))
+
+
+def said(key: str, **fields) -> Said:
+    """The catalogues' word ``key`` in every language, with its ``{fields}`` filled in."""
+    return Said({lang: words[key].format(**fields) for lang, words in TEXT.items()})

@@ -16,6 +16,7 @@ from heritage_kg.project import Project
 from heritage_kg.server.app import create_app
 from heritage_kg.server.diagram import DIAGRAM_LIMIT
 from heritage_kg.server.paging import PER_PAGE
+from heritage_kg.ties import read
 
 from .conftest import ROOT
 
@@ -60,9 +61,10 @@ def page(client, url: str) -> str:
 
 
 def tie_links(html: str) -> list[str]:
-    """The pages of the ties listed, from each sentence's link to its details."""
+    """The pages of the ties listed, from each sentence's links to its details (two ties that
+    read alike are one sentence with a link to each)."""
     section = html[html.index('<section id="ties">'):html.index('<section id="neighbourhood">')]
-    return re.findall(r'<li class="tie-[a-z]+">.*?<a class="details muted" href="([^"]+)"', section, re.S)
+    return re.findall(r'<a class="details muted" href="([^"]+)"', section)
 
 
 def pager_links(html: str) -> dict[str, str]:
@@ -74,7 +76,9 @@ def icom_ties(store) -> set[str]:
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT DISTINCT ?tie WHERE {{ ?tie ?p <{ID}icom> ; a/rdfs:subClassOf* ?c .
                                       VALUES ?c {{ hkg:Relationship hkg:Observation }} }}""")
-    units = store.query(f"SELECT ?unit WHERE {{ ?unit <https://w3id.org/heritage-kg/ontology#unitOf> <{ID}icom> }}")
+    # and the ties written as one property: its units, and what it runs, funds or hosts
+    direct = " ".join(f"<{kind.iri}>" for kind in read(store).kinds if kind.direct)
+    units = store.query(f"SELECT ?unit WHERE {{ VALUES ?p {{ {direct} }} ?unit ?p <{ID}icom> }}")
     return {f"/page/{row['tie'].value[len(ID):]}?lang=en" for row in rows} | \
         {f"/page/{row['unit'].value[len(ID):]}?lang=en" for row in units}
 

@@ -41,15 +41,35 @@ hkg:Hosting hkg:tieKey "hosting" ;
     hkg:sentenceTemplate "{host} {hosts|hosted|has hosted|hosted} {guest}{when}."@en,
         "{host} {accueille|a accueilli|accueille|accueillait} {guest}{when}."@fr .
 """
-#: One tie of it, to an organisation that has no other tie, so only the new kind reaches it.
+#: Its shape, as a maintainer would add it beside the others in shapes/.
+SHAPE = """@prefix hkg: <https://w3id.org/heritage-kg/ontology#> .
+@prefix hkgsh: <https://w3id.org/heritage-kg/shapes#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+hkgsh:HostingShape a sh:NodeShape ;
+    rdfs:label "hosting"@en, "accueil"@fr ;
+    sh:targetClass hkg:Hosting ;
+    sh:property [ sh:path hkg:host ; sh:minCount 1 ; sh:maxCount 1 ;
+                  sh:message "A hosting needs exactly one hkg:host."@en, "Un accueil a exactement un hkg:host."@fr ] ,
+                [ sh:path hkg:guest ; sh:minCount 1 ; sh:maxCount 1 ;
+                  sh:message "A hosting needs exactly one hkg:guest."@en, "Un accueil a exactement un hkg:guest."@fr ] ;
+    sh:severity sh:Violation .
+"""
+#: One tie of it, to an organisation that has no other tie, so only the new kind reaches it; its
+#: evidence cites a real line (the test of key phrases reads only the project's own data).
 TIE = """@prefix hkg: <https://w3id.org/heritage-kg/ontology#> .
 @prefix kg: <https://w3id.org/heritage-kg/id/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix tq: <https://w3id.org/heritage-kg/vocab/temporal-qualifiers/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-kg:guest-house a hkg:NonGovernmentalOrganisation ; rdfs:label "Guest House"@en, "Maison d'accueil"@fr .
+kg:guest-house a hkg:NonGovernmentalOrganisation ; rdfs:label "Guest House"@en, "Maison d'accueil"@fr ;
+    hkg:evidence [ a hkg:Evidence ; hkg:source kg:source-seed-001 ; hkg:line 62 ;
+                   hkg:keyPhrase "accord officiel de coopération"@fr ] .
 kg:hosting-icom-guest-house a hkg:Hosting ;
     rdfs:label "ICOM hosts the Guest House"@en, "L'ICOM accueille la Maison d'accueil"@fr ;
-    hkg:host kg:icom ; hkg:guest kg:guest-house ; hkg:startDate "2001"^^xsd:gYear .
+    hkg:host kg:icom ; hkg:guest kg:guest-house ; hkg:startDate "2001"^^xsd:gYear ; hkg:temporalQualifier tq:in ;
+    hkg:evidence [ a hkg:Evidence ; hkg:source kg:source-seed-001 ; hkg:line 62 ;
+                   hkg:keyPhrase "accord officiel de coopération"@fr ] .
 """
 
 
@@ -66,7 +86,19 @@ def roots(tmp_path_factory):
     with open(made["after"] / "ontology" / "tiekinds.ttl", "a", encoding="utf-8") as handle:
         handle.write(HOSTING)
     (made["after"] / "data" / "zz-hosting.ttl").write_text(TIE, encoding="utf-8")
+    (made["after"] / "shapes" / "zz-hosting.ttl").write_text(SHAPE, encoding="utf-8")
     return made
+
+
+def test_a_new_kind_with_its_shape_validates_and_its_shape_holds_it(roots, tmp_path):
+    result = CliRunner().invoke(cli, ["--root", str(roots["after"]), "validate"])
+    assert result.exit_code == 0, result.output
+    broken = tmp_path / "broken"
+    shutil.copytree(roots["after"], broken)
+    tie = broken / "data" / "zz-hosting.ttl"
+    tie.write_text(tie.read_text(encoding="utf-8").replace(" hkg:guest kg:guest-house ;", ""), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(broken), "validate"])
+    assert result.exit_code == 1 and "A hosting needs exactly one hkg:guest." in result.output
 
 
 def test_the_table_holds_every_kind_with_its_sides(roots):
@@ -76,6 +108,14 @@ def test_the_table_holds_every_kind_with_its_sides(roots):
     assert hosting.word("fr") == "accueil" and hosting.in_network and hosting.line == "dotted"
     assert set(table.by_key) >= {"agreement", "membership", "founding", "advice", "recognition", "mandate",
                                  "post", "signature", "observation", "unit"}
+
+
+def test_the_kinds_the_network_draws_differ_without_their_colours(project):
+    table = read(build_store(project, materialised=False))
+    drawn = [(kind.line, kind.directed) for kind in table.network()]
+    assert len(set(line for line, _ in drawn)) == len(drawn), drawn
+    assert {"run-by", "funded-by", "hosted-by"} <= set(table.by_key)
+    assert {k.key for k in table.activity_links()} == {"run-by", "funded-by", "hosted-by"}
 
 
 def test_a_new_kind_is_drawn_in_the_network_and_named_by_the_cli(roots):
@@ -159,3 +199,13 @@ def test_a_kind_that_cannot_be_said_in_a_language_is_one_line_naming_it(roots, t
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.strip() == ("Error: https://w3id.org/heritage-kg/ontology#Hosting: a kind of tie needs an "
                                      "hkg:sentenceTemplate in each language of the data; it has none in fr")
+
+
+def test_a_new_kind_is_drawn_by_the_explorer(roots):
+    with TestClient(create_app(Project(roots["after"]))) as client:
+        shown = client.get("/network.json?kind=hosting").json()["shown"]
+        page = client.get("/network?kind=hosting&lang=fr").text
+    assert [e["text"] for e in shown["edges"]] == ["ICOM hosted Guest House in 2001."]
+    assert {"icom", "guest-house"} <= {n["id"] for n in shown["nodes"]}
+    # the legend lists it in French, checked, with its line style in words
+    assert 'value="hosting" checked>' in page and 'accueil <span class="muted">(pointillés)</span>' in page

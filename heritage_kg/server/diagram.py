@@ -38,19 +38,25 @@ def diagram(view, statements: list[dict], ties: list[dict], pointing: list[dict]
     rank = {group: n for n, group in enumerate(GROUPS[DEFAULT])}
     picked: dict[str, dict] = {}
 
-    def add(iri: str, edge: str, title: str, group: str = "link") -> None:
+    def add(iri: str, edge: str, title: str, group: str = "link", tie: tuple | None = None) -> None:
+        """Draw ``iri``, tied by ``edge``; ``tie`` says how to say the tie: ("tie", IRI) or, for a
+        tie written as one property, ("direct", key, subject, object)."""
         if iri.startswith(ENTITY_NS) and iri != view.iri and iri in known.subjects:
-            node = picked.setdefault(iri, {"iri": iri, "edge": edge, "title": title, "ties": 0, "rank": len(rank) + 1})
+            node = picked.setdefault(iri, {"iri": iri, "edge": edge, "title": title, "ties": 0, "rank": len(rank) + 1,
+                                           "tie": tie})
             node["ties"] += 1
-            node["rank"] = min(node["rank"], rank.get(group, len(rank)))
+            order = -1 if group == "own" else rank.get(group, len(rank))  # a side of the tie itself first
+            if order < node["rank"]:  # drawn as its most important tie
+                node.update(rank=order, edge=edge, title=title, tie=tie)
 
     for tie in ties:
         sides = tie["sides"]
         if sides:
             for side in sides:
-                add(side, tie["cls"], f"{tie['kind']}: {tie['label']}", tie.get("group", "other"))
+                said = ("direct", tie["direct"], tie["iri"], tie["object"]) if tie.get("direct") else ("tie", tie["iri"])
+                add(side, tie["cls"], str(tie["label"]), tie.get("group", "other"), said)
         elif tie["cls"] != "observation":
-            add(tie["iri"], tie["cls"], tie["kind"], tie.get("group", "other"))
+            add(tie["iri"], tie["cls"], str(tie["label"]), tie.get("group", "other"), ("tie", tie["iri"]))
     own = known.tie_key(view.iri) if known.is_a(view.iri, STATEMENT_CLASSES) else "link"
     for row in statements:
         edge = own if known.is_side(row["iri"]) else "link"
@@ -60,17 +66,17 @@ def diagram(view, statements: list[dict], ties: list[dict], pointing: list[dict]
             if kind is not None and kind.sides:  # a tie (a signature): the people and bodies it ties, not its node
                 for p, o in view.out(ox.NamedNode(iri)):
                     if known.is_side(p) and isinstance(o, ox.NamedNode):
-                        add(o.value, kind.key, known.label(iri, lang), view.said.group(kind, None))
+                        add(o.value, kind.key, known.label(iri, lang), view.said.group(kind, None), ("tie", iri))
             else:
-                add(iri, edge, row["prop"]["text"])
+                add(iri, edge, row["prop"]["text"], "own" if edge == own and own != "link" else "link")
     for row in pointing:
         for v in row["vals"]:
             add(v.get("iri", ""), "link", row["prop"]["text"])
     # the most important neighbours, the same in every language: organisations and people before
-    # activities and places; then those with the most ties to this node; then by the kind of tie
-    # (foundings and memberships, then agreements...); then by IRI
+    # activities and places; then by the kind of tie (foundings and memberships, then agreements,
+    # then funding... units last); then those with the most ties to this node; then by IRI
     chosen = sorted(picked.values(), key=lambda n: (n["edge"] == "link", node_class(known, n["iri"]) != "agent",
-                                                    -n["ties"], n["rank"], n["iri"]))
+                                                    n["rank"], -n["ties"], n["iri"]))
     more = max(0, len(chosen) - DIAGRAM_LIMIT)
     # drawn around the circle by kind of tie, then by name
     chosen = sorted(chosen[:DIAGRAM_LIMIT], key=lambda n: (n["rank"], fold(known.short_label(n["iri"], lang))))
@@ -86,8 +92,13 @@ def diagram(view, statements: list[dict], ties: list[dict], pointing: list[dict]
         ly = y + (4 if anchor != "middle" else (-12 if math.sin(angle) < 0 else 20))
         full = known.label(n["iri"], lang)
         text = known.short_label(n["iri"], lang)
+        title = n["title"]
+        if n["tie"]:  # the line's tooltip is the tie said as a sentence
+            how = n["tie"]
+            said = view.said.direct(*how[1:], lang) if how[0] == "direct" else view.said.tie(how[1], lang, first=view.iri)
+            title = said.text if said is not None else title
         nodes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1), "anchor": anchor,
-                      "text": text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 1] + "…", "full": full, "title": n["title"],
+                      "text": text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 1] + "…", "full": full, "title": title,
                       "href": page_url(n["iri"], lang), "edge": n["edge"], "cls": node_class(known, n["iri"])})
     centre = known.short_label(view.iri, lang)
     styles = {key: edge_style(known, key, lang) for key in sorted({n["edge"] for n in nodes})}

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from ..jsonld import embedded_jsonld
 from ..project import ENTITY_NS, VOCAB_NS
 from ..serialise import serialise_triples
-from ..words import TEXT
+from ..words import TEXT, said
 from . import paging
 from .entitypage import View
 from .negotiation import DATA_FORMATS, OFFERS, choose
@@ -63,7 +63,7 @@ def routes(state: State) -> list[Route]:
 
     def redirect(request: Request, key: str) -> Response:
         if existing(key) is None:
-            return problem(request, 404, f"nothing in the graph is called {key!r}")
+            return problem(request, 404, said("error_nothing_called", name=repr(key)))
         chosen = choose(request.headers.get("accept"), list(OFFERS))
         if chosen is None:
             listed = ", ".join(dict.fromkeys(OFFERS))
@@ -100,7 +100,7 @@ def routes(state: State) -> list[Route]:
         key = request.path_params["key"]
         iri = existing(key)
         if iri is None:
-            return problem(request, 404, f"nothing in the graph is called {key!r}")
+            return problem(request, 404, said("error_nothing_called", name=repr(key)))
         lang = lang_of(request)
         view = View(names(state), authored_graph(state), iri, lang, sentences(state))
         try:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from ..evidence import evidence_of
 from ..names import AGENT_CLASSES, DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
-from ..project import ONTOLOGY_NS, VOCAB_NS
+from ..project import ONTOLOGY_NS
 from ..sentences import Part, Sentence, Sentences
 from ..terms import PREFIXES, short
 from ..words import DEFAULT, GROUPS, TEXT
@@ -129,8 +129,10 @@ class View:
         return self.said.write.duration(text, self.lang)
 
     def prop(self, p: str) -> dict:
-        return {"text": self.names.label(p, self.lang), "href": page_url(p, self.lang) or safe_href(p),
-                "title": short(ox.NamedNode(p))}
+        label = self.names.label(p, self.lang)
+        if label.lang is None:  # a term of another vocabulary, which the graph does not name
+            label = TEXT[self.lang].get("property_" + local_name(p), label)
+        return {"text": label, "href": page_url(p, self.lang) or safe_href(p), "title": short(ox.NamedNode(p))}
 
     def texts(self, pairs, predicate: str) -> list[dict]:
         """Literals of ``predicate`` in the page's language, else in any language."""
@@ -155,27 +157,6 @@ class View:
             })
         items.sort(key=lambda e: (fold(e["source"]["text"]) if e["source"] else "", _number(e["line"]), e["phrase"] or ""))
         return items
-
-    def dates(self, pairs) -> tuple[str, str]:
-        """A tie's dates as words ("since 2002", "for more than 25 years"), and a sort key."""
-        found: dict[str, list] = {}
-        for q, o in pairs:
-            found.setdefault(q, []).append(o)
-        get = lambda p: sorted(found.get(HKG + p, ()), key=str)
-        qualifier = " ".join(self.names.label(o.value, self.lang) for o in get("temporalQualifier"))
-        exact_in = [o.value for o in get("temporalQualifier")] == [VOCAB_NS + "temporal-qualifiers/in"]
-        parts = []
-        for o in get("startDate"):
-            parts.append(o.value if exact_in and len(o.value) > 4 else f"{qualifier} {o.value}".strip())
-        for o in get("minimumDuration"):
-            parts.append(f"{qualifier} {self.duration(o.value)}".strip())
-        for o in get("startEvent"):
-            parts.append(f"{qualifier}: {self.names.label(o.value, self.lang)}" if qualifier else self.names.label(o.value, self.lang))
-        starts = {o.value for o in get("startDate")}
-        parts[:0] = [o.value for o in get("date") if o.value not in starts]
-        parts += [f"{self.t['until']} {o.value}" for o in get("endDate")]
-        key = next((o.value for o in get("date") + get("startDate")), "9999")
-        return ", ".join(parts), key
 
     # the sections of the page ------------------------------------------------------------------
 
@@ -209,7 +190,16 @@ class View:
         return {"iri": tie, "roles": roles, "label": self.names.label(tie, self.lang),
                 "group": self.said.group(kind, variety) if kind is not None else "other",
                 "kind": " · ".join(k for k in kinds if k), "key": key, "cls": self.names.tie_key(tie),
-                "sides": [o.value for p, o in pairs if self.names.is_side(p) and isinstance(o, ox.NamedNode) and o != self.node]}
+                "sides": self.across(kind, roles, pairs)}
+
+    def across(self, kind, roles: list[str], pairs) -> list[str]:
+        """The sides of a tie facing this node: for a tie with two sides, those on the side it is
+        not on (a founding's founded, not the other founders); else every other side."""
+        facing = [p for p in (kind.sides if kind is not None else ()) if p not in roles]
+        if kind is None or len(set(kind.sides)) < 2 or len(facing) != 1:
+            facing = None
+        return [o.value for p, o in pairs if self.names.is_side(p) and (facing is None or p in facing)
+                and isinstance(o, ox.NamedNode) and o != self.node]
 
     def tie(self, head: dict) -> dict:
         """An item of the list of ties: the tie as a sentence, with its sources; only for the
@@ -299,7 +289,7 @@ class View:
         if counts:
             headings = GROUPS.get(self.lang, GROUPS[DEFAULT])
             rows.append({"label": t["ties"], "refs": [],
-                         "vals": [{"text": f"{headings.get(g, g)}: {number(counts[g], self.lang)}", "href": "#group-" + g}
+                         "vals": [{"text": f"{headings.get(g, g)}{t['colon']} {number(counts[g], self.lang)}", "href": "#group-" + g}
                                   for g in _group_order(counts)]})
         return rows
 
@@ -342,8 +332,8 @@ class View:
                 fields = self.out(o)
                 form = next((v for q, v in fields if q == XL_FORM and isinstance(v, ox.Literal)), None)
                 if form is not None:
-                    dates, key = self.dates(fields)
-                    out.append({"text": form.value, "lang": form.language, "dates": dates, "key": key})
+                    key = next((v.value for q, v in fields if q in (HKG + "date", HKG + "startDate", HKG + "endDate")), "9999")
+                    out.append({"text": form.value, "lang": form.language, "dates": self.said.held(o, self.lang), "key": key})
         return sorted(out, key=lambda n: (n["key"], n["text"]))
 
     def build(self, key: str, jsonld: dict, incoming: tuple, shown: list[dict], pager: paging.Pager | None) -> EntityPage:
@@ -366,7 +356,14 @@ class View:
         for item in ties:
             if not groups or groups[-1]["key"] != item["group"]:
                 groups.append({"key": item["group"], "heading": headings.get(item["group"], item["group"]), "sentences": []})
-            groups[-1]["sentences"].append(item)
+            said = groups[-1]["sentences"]
+            same = next((s for s in said if s["text"] == item["text"]), None)
+            if same is None:
+                said.append({**item, "also": []})
+            else:  # two ties that read alike (two sources' words for one partnership): one sentence
+                same["also"].append(item["href"])
+                same["evidence"] += [e for e in item["evidence"] if e not in same["evidence"]]
+                same["inferred"] = same["inferred"] or item["inferred"]
         return EntityPage(
             iri=self.iri, key=key,
             label=self.names.label(self.iri, self.lang),

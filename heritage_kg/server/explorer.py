@@ -34,6 +34,7 @@ from starlette.routing import Route
 from .. import network
 from ..names import Names, fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS
+from ..ties import DASHES
 from ..words import TEXT
 from .negotiation import not_modified
 from .site import authored_graph, etag, lang_of, page_url, problem, render, sentences, switch_url
@@ -106,7 +107,7 @@ def universe(state: State, extras: tuple[str, ...]) -> Universe:
         wanted = [k for k in known.ties.network()]
         for extra in extras:
             wanted += [known.ties.by_key[key] for key in network.EXTRAS.get(extra, ()) if key in known.ties.by_key]
-        edges = network.edges(store, wanted, programmes="programmes" in extras)
+        edges = network.edges(store, wanted, programmes=known.ties.activity_links() if "programmes" in extras else ())
         found = Universe(edges, network.founded(store, known.ties))
         for e in edges:
             for n in (e.source, e.target):
@@ -318,7 +319,7 @@ def legend(state: State, v: View, lang: str, filters: Filters) -> list[dict]:
         word = kind.word(lang) if kind else TEXT[lang]["network_programme_link"]
         colour, line, directed = (kind.colour, kind.line, kind.directed) if kind else ("#555555", "dotted", True)
         out.append({"key": key, "word": word, "colour": colour, "line": line, "directed": directed,
-                    "dash": {"dashed": "6 4", "dotted": "2 3"}.get(line, ""), "width": 4 if line == "bold" else 2,
+                    "dash": DASHES.get(line, ""), "width": 4 if line == "bold" else 2,
                     "checked": filters.kinds is None or key in filters.kinds})
     return out
 
@@ -413,4 +414,4 @@ def _script_words(lang: str) -> dict:
     t = TEXT[lang]
     return {key: t[key] for key in ("network_summary_names", "network_summary_founded", "network_summary_page",
                                     "network_expand", "network_only_around", "network_undated", "network_close",
-                                    "network_focus_button", "network_counts")}
+                                    "network_focus_button", "network_counts", "colon")}

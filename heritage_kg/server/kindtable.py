@@ -1,5 +1,6 @@
 """The table of a kind's members: a row per member with its name, acronym, kind, seat, founding
-date and number of ties, sorted by any column, and the same rows as CSV or JSON."""
+date and number of ties, or, for a kind of tie, what it ties and when; sorted by any column, and
+the same rows as CSV or JSON."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from ..names import STATEMENT_CLASSES, Names, fold
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 
 #: The columns, in the order shown; the first is the default sort.
-COLUMNS = ("name", "acronym", "kind", "seat", "founded", "ties")
+COLUMNS = ("name", "acronym", "kind", "between", "date", "seat", "founded", "ties")
 #: Columns shown only where some member of the kind has a value.
-OPTIONAL = ("acronym", "seat", "founded", "ties")
+OPTIONAL = ("acronym", "between", "date", "seat", "founded", "ties")
+_DATES = (ONTOLOGY_NS + "date", ONTOLOGY_NS + "startDate")
 _FOUNDINGS = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
 SELECT ?founded ?date WHERE { ?founding a hkg:Founding ; hkg:founded ?founded ; hkg:date ?date }"""
 
@@ -44,10 +46,35 @@ class KindTables:
                 continue
             seat = next((q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(ONTOLOGY_NS + "seat"), None)
                          if isinstance(q.object, ox.NamedNode)), None)
+            tie = known.ties.of(known.types.get(iri, ()))
             out.append({"iri": iri, "name": known.label(iri, lang), "acronym": known.acronym(iri, lang) or "",
-                        "kind": known.kind_label(iri, lang), "seat": known.label(seat, lang) if seat else "",
-                        "seat_iri": seat, "founded": self.founded.get(iri, ""), "ties": self.ties(iri)})
+                        "kind": self.variety(iri, tie, lang) if tie else known.kind_label(iri, lang),
+                        "between": self.between(iri, tie, lang) if tie else "", "date": self.date(iri) if tie else "",
+                        "seat": known.label(seat, lang) if seat else "",
+                        "seat_iri": seat, "founded": self.founded.get(iri, ""), "ties": 0 if tie else self.ties(iri)})
         return out
+
+    def between(self, iri: str, tie, lang: str) -> str:
+        """The names of what a tie ties, its first side's before its second's: "ICOM → Blue Shield",
+        or "ICOM, INTERPOL" where the sides are alike."""
+        node = ox.NamedNode(iri)
+        sides = [sorted(str(self.known.short_label(q.object.value, lang))
+                        for q in self.store.quads_for_pattern(node, ox.NamedNode(p), None) if isinstance(q.object, ox.NamedNode))
+                 for p in dict.fromkeys(tie.sides)]
+        return " → ".join(", ".join(names) for names in sides if names)
+
+    def variety(self, iri: str, tie, lang: str) -> str:
+        """A tie's kind as its variety names it ("memorandum of understanding"), else its kind's."""
+        if tie.kind_property:
+            found = next((q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(tie.kind_property), None)
+                          if isinstance(q.object, ox.NamedNode)), None)
+            if found:
+                return str(self.known.label(found, lang))
+        return self.known.kind_label(iri, lang)
+
+    def date(self, iri: str) -> str:
+        return next((q.object.value for p in _DATES for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(p), None)
+                     if isinstance(q.object, ox.Literal)), "")
 
 
 def shown_columns(rows: list[dict]) -> list[str]:

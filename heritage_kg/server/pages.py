@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from ..names import STATEMENT_CLASSES, Names, fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
-from ..words import TEXT
+from ..words import TEXT, said
 from . import paging
 from .kindtable import COLUMNS, KindTables, as_csv, as_json, ordered, shown_columns
 from .site import authored_graph, cacheable, lang_of, page_url, problem, render, sentences, switch_url, with_lang
@@ -102,7 +102,7 @@ def _kinds(state: State):
         name = request.path_params["name"]
         cls = ONTOLOGY_NS + name
         if cls not in known.classes:
-            raise paging.BadPage(404, f"no kind of entity is called {name!r}")
+            raise paging.BadPage(404, said("error_no_kind", name=repr(name)))
         column, order = request.query_params.get("sort", "name"), request.query_params.get("order", "asc")
         if column not in COLUMNS or order not in ("asc", "desc"):
             raise paging.BadPage(400, f"sort={column[:20]!r}, order={order[:20]!r}: sort is one of {', '.join(COLUMNS)}, "
@@ -125,7 +125,8 @@ def _kinds(state: State):
         def make() -> str:
             said = sentences(state)
             members = [{**row, "href": page_url(row["iri"], lang), "seat_href": page_url(row["seat_iri"], lang) if row["seat_iri"] else None,
-                        "founded_text": said.write.date(row["founded"], lang)[0] if row["founded"] else ""} for row in shown]
+                        "founded_text": said.write.date(row["founded"], lang)[0] if row["founded"] else "",
+                        "date_text": said.write.date(row["date"], lang)[0] if row["date"] else ""} for row in shown]
             supers = [{"label": known.label(u, lang), "href": with_lang("/kinds/" + local_name(u), lang)}
                       for u in sorted(known.supers.get(cls, ())) if u in known.classes]
             base = "/kinds/" + local_name(cls)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
+from ..words import said
 from .site import lang_of
 
 PER_PAGE = 100
@@ -42,11 +43,11 @@ def requested(request: Request) -> int:
     if not values:
         return 1
     if len(values) > 1:
-        raise BadPage(400, "'p' given more than once")
+        raise BadPage(400, said("error_page_twice"))
     text = values[0]
     digits = text.lstrip("0")
     if not (text.isascii() and text.isdigit()) or not digits:
-        raise BadPage(400, f"p={text[:20]!r}: the page number is a whole number from 1")
+        raise BadPage(400, said("error_page_number", given=repr(text[:20])))
     # a number too long to read (Python refuses integers of thousands of digits) is past the end
     return int(digits) if len(digits) <= 12 else 10**12
 
@@ -68,7 +69,7 @@ def cut(items: list, page: int, request: Request, keep: tuple[str, ...] = ()) ->
     keep the parameters named in ``keep``."""
     pages = max(1, -(-len(items) // PER_PAGE))
     if page > pages:
-        raise BadPage(404, f"p={page}: there {'is' if pages == 1 else 'are'} only {pages} page{'s' * (pages > 1)}")
+        raise BadPage(404, said("error_page_one" if pages == 1 else "error_page_beyond", page=page, pages=pages))
     if pages == 1:
         return items, None
     start = (page - 1) * PER_PAGE

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from ..errors import HeritageKGError, UsageError
 from ..project import ENTITY_NS, VOCAB_NS
-from ..queries import VIEWS, NamedQuery, catalogue, query_form
+from ..queries import VIEWS, NamedQuery, catalogue, in_language, query_form
 from ..terms import PREFIXES
 from ..words import DEFAULT, TEXT
 from .site import lang_of, render, switch_url, with_lang
@@ -240,8 +240,13 @@ def _page(state: State, queries: dict[str, NamedQuery], request: Request) -> HTM
 
 
 def _entry(query: NamedQuery, given: dict[str, str], lang: str = DEFAULT) -> dict:
-    """A named query as the template shows it: its form fields filled with the given values or defaults."""
+    """A named query as the template shows it, in ``lang`` where its header says it so (else in
+    English, marked as such): its form fields filled with the given values or defaults."""
     entry = describe(query)
+    entry["title"], entry["title_lang"] = in_language(query.titles, lang) if query.titles else (query.name, None)
+    entry["description"], entry["description_lang"] = in_language(query.descriptions, lang)
+    for param, listed in zip(query.params, entry["params"]):
+        listed["description"], listed["description_lang"] = in_language(param.descriptions, lang)
     fields = []
     for param, listed in zip(query.params, entry["params"]):
         kind, attrs = INPUTS.get(param.type, INPUTS["string"])

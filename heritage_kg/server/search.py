@@ -34,6 +34,9 @@ from .state import State, names
 LIMIT = 20
 #: Longest query looked at; the rest is ignored.
 MAX_QUERY = 100
+#: The rank of a match that holds only some of the query's words (plus one per word it lacks),
+#: after every rank of a match that holds them all; and the shortest word such a match counts.
+PARTIAL, MIN_WORD = 5, 3
 _SOURCE = PREFIXES["hkg"] + "SourceDocument"
 
 
@@ -116,6 +119,14 @@ class SearchIndex:
                 rank = 4  # the words are spread over its names
             if rank is not None and rank < best.get(iri, (99,))[0]:
                 best[iri] = (rank, written, lang)
+        if not best and len(words) > 1:
+            # no node has every word: those with some of them, the most words first
+            held: dict[str, set] = {}
+            for word in (w for w in words if len(w) >= MIN_WORD):
+                for text, iri, written, lang in self._candidates(word):
+                    held.setdefault(iri, set()).add(word)
+                    best.setdefault(iri, (0, written, lang))
+            best = {iri: (PARTIAL + len(words) - len(held[iri]), *best[iri][1:]) for iri in best}
         return best
 
     def search(self, query: str, lang: str = "en", limit: int = LIMIT) -> tuple[list[dict], int]:
@@ -153,6 +164,7 @@ class SearchIndex:
         holds = words and all(w in fold(label) or (acronym and w in fold(acronym)) for w in words)
         shown = written not in (label, acronym) and not holds
         return {"iri": iri, "label": label, "kind": known.kind_label(iri, lang) or self.scheme_of(iri, lang),
+                "partial": match[0] >= PARTIAL,
                 "page": page_url(iri, lang), "acronym": acronym,
                 "matched": written if shown else None, "matched_lang": (written_lang or None) if shown else None}
 

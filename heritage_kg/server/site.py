@@ -23,7 +23,7 @@ from ..build import build_store
 from ..grammar import number as write_number
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
 from ..sentences import Sentences
-from ..words import DEFAULT, GRAMMAR, LANGS, TEXT
+from ..words import DEFAULT, GRAMMAR, LANGS, TEXT, Said
 from .negotiation import choose, not_modified
 from .render import environment
 from .state import State, names
@@ -127,7 +127,11 @@ def problem(request: Request, status: int, message: str, headers: dict[str, str]
     """An error as a small HTML page for browsers, or as one line of text for other clients."""
     if wants_html(request):
         lang = lang_of(request)
-        body = render("error.html", lang, status=status, message=message, switch=switch_url(request, lang))
+        # a message said in every language (`words.said`) is shown in the page's; another is English
+        shown = message.by_lang.get(lang, message) if isinstance(message, Said) else message
+        message_lang = None if lang == DEFAULT or isinstance(message, Said) and lang in message.by_lang else DEFAULT
+        body = render("error.html", lang, status=status, message=shown, message_lang=message_lang,
+                      switch=switch_url(request, lang))
         return HTMLResponse(body, status_code=status, headers=headers)
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 

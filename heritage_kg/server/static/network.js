@@ -48,7 +48,14 @@
         "line-color": function (edge) { return kindOf(edge).colour; },
         "target-arrow-color": function (edge) { return kindOf(edge).colour; },
         "target-arrow-shape": function (edge) { return kindOf(edge).directed ? "triangle" : "none"; },
-        "line-style": function (edge) { var line = kindOf(edge).line; return line === "bold" ? "solid" : line; },
+        "line-style": function (edge) {
+          var line = kindOf(edge).line;
+          return line === "bold" || line === "solid" ? "solid" : line === "dotted" ? "dotted" : "dashed";
+        },
+        "line-dash-pattern": function (edge) {
+          var dash = kindOf(edge).dash;
+          return dash ? dash.split(" ").map(Number) : [6, 3];
+        },
         "width": function (edge) { return kindOf(edge).line === "bold" ? 4 : 1.5; }
       } },
       { selector: "edge.undated", style: {
@@ -103,7 +110,7 @@
       show.type = "button";
       show.className = "nw-show";
       show.textContent = words.network_focus_button;
-      show.setAttribute("aria-label", words.network_focus_button + ": " + node.label);
+      show.setAttribute("aria-label", words.network_focus_button + words.colon + " " + node.label);
       show.addEventListener("click", function () { select(node.id, true); });
       item.append(link, kind, show);
     });
@@ -236,7 +243,7 @@
     var names = about.names.map(function (name) { return name.text; }).concat(about.acronyms);
     if (names.length) {
       var line = document.createElement("p");
-      line.textContent = words.network_summary_names + ": " + names.filter(function (n, i) { return names.indexOf(n) === i; }).join(" · ");
+      line.textContent = words.network_summary_names + words.colon + " " + names.filter(function (n, i) { return names.indexOf(n) === i; }).join(" · ");
       panel.appendChild(line);
     }
     if (about.statements.length) {
