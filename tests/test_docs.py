@@ -60,9 +60,11 @@ def workplace(tmp_path_factory):
     import shutil
     import subprocess
 
-    root = tmp_path_factory.mktemp("examples")
+    root = tmp_path_factory.mktemp("examples") / "checkout"
     for name in ("ontology", "data", "shapes", "queries", "docs"):
         shutil.copytree(ROOT / name, root / name)
+    if (ROOT.parent / "shared").is_dir():  # `add` checks key phrases against the sources beside the checkout
+        (root.parent / "shared").symlink_to(ROOT.parent / "shared")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     subprocess.run([*git, "add", "."], cwd=root, check=True)

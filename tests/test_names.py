@@ -10,6 +10,7 @@ from collections import defaultdict
 
 import pytest
 import rdflib
+from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from .conftest import ROOT
@@ -42,10 +43,15 @@ def rows(shared_dir):
 
 
 def _entities_by_row(data) -> dict[str, set]:
-    """The entities whose evidence cites each row of names.tsv (by its key, the section)."""
+    """The entities that each row of names.tsv (by its key, the section) names: those whose
+    evidence cites the row for their names, or for no property in particular. A node that cites a
+    row for another fact (the founding of ICOM-ITC, for the date in the row's note) is not named
+    by it."""
+    names = {RDFS.label, SKOS.altLabel, H.acronym, URIRef("http://www.w3.org/2008/05/skos-xl#altLabel")}
     found = defaultdict(set)
     for node, evidence in data.subject_objects(H.evidence):
-        if data.value(evidence, H.source) == NAMES_SOURCE:
+        supports = set(data.objects(evidence, H.supports))
+        if data.value(evidence, H.source) == NAMES_SOURCE and (not supports or supports & names):
             found[str(data.value(evidence, H.section))].add(node)
     return found
 

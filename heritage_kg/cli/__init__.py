@@ -16,7 +16,7 @@ import click
 from .. import __version__
 from ..guard import Group
 from .checking import list_queries, query, validate
-from .curating import fmt, reconcile
+from .curating import add, fmt, reconcile, source
 from .publishing import export, load, publish, serve
 from .viewing import coverage, describe, diff, graph, stats, timeline
 
@@ -40,7 +40,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 
 for command in (validate, list_queries, query, export, load, publish, stats, describe, graph, timeline, diff, coverage,
-                reconcile, fmt, serve):
+                reconcile, fmt, add, source, serve):
     cli.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""The commands that help grow the graph: reconcile, fmt."""
+"""The commands that help grow the graph: reconcile, fmt, add and source add."""
 
 from __future__ import annotations
 
@@ -132,3 +132,142 @@ def _shown(path: Path) -> str:
 
 def _files(count: int) -> str:
     return f"{count} file" + ("" if count == 1 else "s")
+
+
+def _model(project):
+    """The graph as written (ontology, data and shapes), its names, record kinds and sources."""
+    from ..loading import load
+    from ..names import Names
+    from ..recordformat import Model
+    from ..sources import Sources
+    from ..ties import read
+
+    loaded = load(project.graph_files() + project.shape_files())
+    loaded.raise_for_issues()
+    store = loaded.store()
+    names = Names(store)
+    return store, names, Model(store, read(store)).kinds(), Sources(store, project)
+
+
+def _concepts(store) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for concept, scheme in store.query("SELECT ?c ?s WHERE { ?c <http://www.w3.org/2004/02/skos/core#inScheme> ?s } ORDER BY ?c"):
+        found.setdefault(scheme.value, []).append(concept.value.rsplit("/", 1)[-1])
+    return found
+
+
+def _commit(project, adder, change, dry_run: bool, what: str) -> None:
+    """Validate the change in a copy of the project; then print it (--dry-run) or write every
+    file, all or none."""
+    from ..adding import refusal
+    from ..errors import DataError
+    from ..output import write_many
+
+    report = adder.validate(change)
+    if report.failed():
+        raise DataError(refusal(report))
+    warnings = report.count("warning")
+    valid = "the graph stays valid" + (f" ({warnings} warnings)" if warnings else "")
+    if dry_run:
+        for path, text in change.added.items():
+            click.echo(f"# {_shown(path)}\n{text}")
+        for path in change.others:
+            click.echo(f"# and {_shown(path)}", err=True)
+        click.echo(f"{what}: nothing written (--dry-run); {valid}", err=True)
+        return
+    for path in change.others:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    write_many({**change.others, **change.texts})
+    for iri, kind, path in change.placed:
+        click.echo(f"added kg:{iri.rsplit('/', 1)[-1]} ({kind}) to {_shown(path)}", err=True)
+    for path in change.others:
+        click.echo(f"added {_shown(path)}", err=True)
+    click.echo(f"{what}: {_files(len(change.texts) + len(change.others))} written; {valid}", err=True)
+
+
+@click.command()
+@click.argument("records", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--template", "template_kind", metavar="KIND", help="Print a record of KIND to fill in, and exit.")
+@click.option("--dry-run", is_flag=True, help="Print the Turtle and validate it, but write nothing.")
+@click.pass_context
+def add(ctx, records, template_kind, dry_run):
+    """Add statements from records (YAML; - for stdin): each becomes Turtle in the house layout,
+    in the data file of its kind, with its evidence. A key phrase must stand on the line it
+    cites, each entity named must be one of the graph's (or of the batch), and the graph must
+    stay valid; else nothing is written. The record format is docs/records.md.
+
+    \b
+    Examples:
+      heritage-kg add --template membership
+      heritage-kg add --dry-run docs/examples/name-wipo.yaml
+      heritage-kg add docs/examples/name-wipo.yaml
+    """
+    from ..adding import Adder
+    from ..errors import UsageError
+    from ..recordformat import template
+    from ..records import Records, read
+
+    project = project_of(ctx)
+    store, names, kinds, sources = _model(project)
+    if template_kind is not None:
+        if template_kind not in kinds:
+            raise UsageError(f"--template {template_kind!r}: the kinds are {', '.join(kinds)} (and name)")
+        click.echo(template(kinds[template_kind], _concepts(store)), nl=False)
+        return
+    if records is None:
+        raise UsageError("give a file of records, or - for stdin, or --template KIND")
+    where = "<stdin>" if records == "-" else records
+    try:
+        text = click.get_text_stream("stdin").read() if records == "-" else Path(records).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{records}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{records}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise UsageError(f"{records}: cannot read: {error.strerror or error}") from None
+    nodes = Records(store, names, kinds, sources).nodes(read(text, where), where)
+    adder = Adder(project)
+    _commit(project, adder, adder.change(nodes, kinds), dry_run, "add")
+
+
+@click.group()
+def source():
+    """Register the source documents that evidence cites (heritage-kg source add --help).
+
+    \b
+    Examples:
+      heritage-kg source add --title "ALIPH: about" --url https://www.aliph-foundation.org/en/about --retrieved 2026-12-05 --lang en --dry-run
+    """
+
+
+@source.command(name="add")
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--title", required=True, help="The source's title, in its language.")
+@click.option("--url", help="Where it was read.")
+@click.option("--retrieved", required=True, metavar="DATE", help="The day it was read, as 2026-12-05.")
+@click.option("--lang", type=click.Choice(DATA_LANGUAGES), required=True, help="The language it is written in.")
+@click.option("--id", "slug", help="Its slug (kg:source-SLUG); made from the file's name or the title when left out.")
+@click.option("--dry-run", is_flag=True, help="Print the source's node and validate it, but write nothing.")
+@click.pass_context
+def source_add(ctx, file, title, url, retrieved, lang, slug, dry_run):
+    """Register a source document: its text (FILE) is kept under data/sources/ with its lines as
+    they are, so that evidence can cite it by line, and its node (title, address, date read,
+    language, SHA-256 of the text) goes in data/sources.ttl. A source with only --url has no
+    text: evidence cites it by section and key phrase, without a line.
+
+    \b
+    Examples:
+      heritage-kg source add page.txt --title "ICOM: about" --url https://icom.museum/en/about-us/ --retrieved 2026-12-05 --lang en
+      heritage-kg source add --title "ALIPH: about" --url https://www.aliph-foundation.org/en/about --retrieved 2026-12-05 --lang en --dry-run
+    """
+    from ..adding import Adder
+    from ..sources import register
+
+    project = project_of(ctx)
+    store, names, kinds, sources = _model(project)
+    made = register(project, set(sources.files), file, title, url, retrieved, lang, slug)
+    adder = Adder(project)
+    others = {made.snapshot: made.text} if made.snapshot is not None else {}
+    change = adder.change([], kinds, others=others, blocks={project.folder("data") / "sources.ttl": made.turtle})
+    change.placed.append((made.iri, "source", project.folder("data") / "sources.ttl"))
+    _commit(project, adder, change, dry_run, "source add")
