@@ -16,6 +16,8 @@ import pyoxigraph as ox
 from .terms import PREFIXES
 
 _RANKED = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_TYPE = PREFIXES["rdf"] + "type"
+_STRING = PREFIXES["xsd"] + "string"
 _LOCAL = re.compile(r"[A-Za-z0-9_][\w.-]*")
 
 
@@ -52,19 +54,22 @@ def embedded_jsonld(store: ox.Store, iri: str) -> dict:
     again: dict = {}  # blank node -> the references to it after the first
 
     def term(o):
-        if isinstance(o, ox.NamedNode):
+        kind = type(o)
+        if kind is ox.NamedNode:
             return {"@id": compact(o.value)}
-        if isinstance(o, ox.BlankNode):
+        if kind is ox.BlankNode:
             if o not in nested:
                 return node(o)
             reference: dict = {"@id": None}
             again.setdefault(o, []).append(reference)
             return reference
-        if o.language:
-            return {"@value": o.value, "@language": o.language}
-        if o.datatype.value == PREFIXES["xsd"] + "string":
+        language = o.language
+        if language:
+            return {"@value": o.value, "@language": language}
+        datatype = o.datatype.value
+        if datatype == _STRING:
             return {"@value": o.value}
-        return {"@value": o.value, "@type": compact(o.datatype.value)}
+        return {"@value": o.value, "@type": compact(datatype)}
 
     def node(subject) -> dict:
         out: dict = {}
@@ -73,11 +78,17 @@ def embedded_jsonld(store: ox.Store, iri: str) -> dict:
         else:
             out["@id"] = compact(subject.value)
         for quad in store.quads_for_pattern(subject, None, None):
-            if quad.predicate.value == PREFIXES["rdf"] + "type" and isinstance(quad.object, ox.NamedNode):
-                out.setdefault("@type", []).append(compact(quad.object.value))
+            predicate, obj = quad.predicate.value, quad.object
+            if predicate == _TYPE and type(obj) is ox.NamedNode:
+                key, value = "@type", compact(obj.value)
             else:
-                out.setdefault(compact(quad.predicate.value), []).append(term(quad.object))
-        ordered = {k: _in_order(v) if isinstance(v, list) else v for k, v in sorted(out.items())}
+                key, value = compact(predicate), term(obj)
+            found = out.get(key)
+            if found is None:
+                out[key] = [value]
+            else:
+                found.append(value)
+        ordered = {k: _in_order(v) if type(v) is list else v for k, v in sorted(out.items())}
         out.clear()
         out.update(ordered)  # in place: `nested` holds this very dict, and labels are found by identity
         return out
@@ -92,20 +103,20 @@ def _label_shared(document: dict, shared: dict, again: dict) -> None:
     """Give each blank node met more than once its ``_:bN``, numbered in document order."""
     labels: dict = {}
 
-    def visit(value) -> None:
-        if isinstance(value, list):
-            for item in value:
-                visit(item)
-        elif isinstance(value, dict):
-            blank = shared.get(id(value))
-            if blank is not None and blank not in labels:
-                labels[blank] = f"_:b{len(labels) + 1}"
-                fields = list(value.items())
-                value.clear()
-                value.update([("@id", labels[blank]), *fields])
-                for reference in again[blank]:
-                    reference["@id"] = labels[blank]
-            for item in value.values():
-                visit(item)
+    def visit(node: dict) -> None:
+        blank = shared.get(id(node))
+        if blank is not None and blank not in labels:
+            labels[blank] = f"_:b{len(labels) + 1}"
+            fields = list(node.items())
+            node.clear()
+            node.update([("@id", labels[blank]), *fields])
+            for reference in again[blank]:
+                reference["@id"] = labels[blank]
+        for values in node.values():
+            if type(values) is list:
+                for item in values:
+                    # only a nested node can hold a blank node: not a value, nor a reference
+                    if type(item) is dict and "@value" not in item and not (len(item) == 1 and "@id" in item):
+                        visit(item)
 
     visit(document)

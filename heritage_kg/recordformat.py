@@ -95,6 +95,13 @@ class Model:
         return {row[0].language: row[0].value for row in self._rows(f"SELECT ?l WHERE {{ <{iri}> rdfs:label ?l }}")
                 if isinstance(row[0], ox.Literal) and row[0].language}
 
+    def need_support(self) -> set[str]:
+        """The properties whose evidence must name them (hkg:supports), by the shapes whose path
+        is ( hkg:evidence hkg:supports ) and whose value is the property."""
+        rows = self._rows("""SELECT ?p WHERE { ?s sh:targetSubjectsOf ?p ; sh:hasValue ?p ; sh:path ?l .
+            ?l rdf:first hkg:evidence ; rdf:rest/rdf:first hkg:supports }""")
+        return {row[0].value for row in rows}
+
     def subclasses(self, iri: str) -> list[str]:
         rows = self._rows(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* <{iri}> FILTER(isIRI(?c)) }}")
         return sorted(row[0].value for row in rows)

@@ -1,5 +1,5 @@
-"""Records: what a curator writes to add statements (YAML, described in docs/records.md), read
-and checked against the graph and its sources, and turned into the nodes they describe.
+"""Records: what a curator writes to add statements (YAML, described in docs/records.md; read by
+`recordtext`), checked against the graph and its sources, and turned into the nodes they describe.
 
 Each record names its kind, its fields (the properties of `recordformat`) and its sources. An
 entity it names is found by slug, acronym or name in either language; a name that fits several
@@ -9,18 +9,17 @@ nodes into data/.
 
 from __future__ import annotations
 
-import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-import yaml
 
 from .errors import DataError
 from .names import Names, fold, local_name
 from .project import ENTITY_NS, LANGUAGES, ONTOLOGY_NS, VOCAB_NS
 from .recordformat import FUNDING, RDF, RDFS, SKOS, XSD, Field, Kind, Value
+from .recordtext import Located, literal
 from .sources import Sources
 
 #: The keys of a record that are no field of its kind.
@@ -36,54 +35,6 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: A key phrase is a few words, never a sentence.
 MAX_PHRASE_WORDS = 15
 _TEXT = Value("text")
-
-
-class Located(dict):
-    """A mapping of the YAML, with the line it starts on."""
-
-    line = 0
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _mapping(loader, node):
-    pairs = loader.construct_pairs(node, deep=True)
-    seen = set()
-    for (key, _), (key_node, _) in zip(pairs, node.value):
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice", key_node.start_mark)
-        seen.add(key)
-    made = Located(pairs)
-    made.line = node.start_mark.line + 1
-    return made
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
-def read(text: str, where: str) -> list[Located]:
-    """The records of a YAML text: a list of them, one, or one per document.
-
-    Raises:
-        DataError: text that is not YAML, or holds something other than records.
-    """
-    try:
-        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        at = f":{mark.line + 1}" if mark is not None else ""
-        raise DataError(f"{where}{at}: not YAML: {getattr(error, 'problem', None) or error}") from None
-    records: list[Located] = []
-    for document in documents:
-        for item in document if isinstance(document, list) else [document]:
-            if not isinstance(item, Located):
-                raise DataError(f"{where}: a record is a mapping of fields, such as 'kind: agreement'")
-            records.append(item)
-    if not records:
-        raise DataError(f"{where}: holds no record")
-    return records
 
 
 @dataclass
@@ -125,8 +76,11 @@ class Records:
     """Turns records into nodes, against one graph (a store of the ontology, the shapes and
     data/) and its sources."""
 
-    def __init__(self, store: ox.Store, names: Names, kinds: dict[str, Kind], sources: Sources):
+    def __init__(self, store: ox.Store, names: Names, kinds: dict[str, Kind], sources: Sources,
+                 need_support: set[str] = frozenset()):
         self.store, self.names, self.kinds, self.sources = store, names, kinds, sources
+        #: properties whose evidence must name them: a source that names nothing backs them all
+        self.need_support = need_support
         #: the names of the nodes of this batch, folded, so that records may name each other
         self.batch: dict[str, set[str]] = {}
         self.batch_types: dict[str, set[str]] = {}
@@ -185,6 +139,10 @@ class Records:
             values += self._funding(found, kind)
         iri = self._iri(record, kind, found, at)
         evidence = self.cited(record.get("sources"), kind, at)
+        backed = tuple(dict.fromkeys(p for p, _ in values if p in self.need_support))
+        for cited in evidence:  # a source that says what it backs of none backs the whole record
+            if not cited.supports and backed:
+                cited.supports = backed
         node = Node(iri, kind.key, (cls,), values, evidence, at, bool(record.get("existing")))
         self._remember(node, found)
         out = [node]
@@ -280,7 +238,7 @@ class Records:
             return [ox.NamedNode(self.concept(str(item), f.value.scheme, at)) for item in items]
         if f.value.kind == "address":
             return [ox.NamedNode(self.address(f, str(item), at)) for item in items]
-        return [self.literal(item, f.value.datatypes, at) for item in items]
+        return [literal(item, f.value.datatypes, at) for item in items]
 
     def address(self, f: Field, text: str, at: str) -> str:
         if f.iri.endswith("#sameAs") and re.fullmatch(r"Q\d+", text):
@@ -288,32 +246,6 @@ class Records:
         if not re.match(r"https?://\S+$", text):
             raise DataError(f"{at}: {text!r} is not a web address (http:// or https://)")
         return text
-
-    def literal(self, item, datatypes: tuple[str, ...], at: str) -> ox.Literal:
-        """A value as a literal of one of ``datatypes``: a date, a year, a day without a year, a
-        duration, a whole number, a truth value or a string, read from how it is written."""
-        candidates = []
-        if isinstance(item, bool):
-            candidates = [("boolean", str(item).lower())]
-        elif isinstance(item, int):
-            candidates = [("integer", str(item)), ("gYear", f"{item:04d}")]
-        elif isinstance(item, datetime.date):
-            candidates = [("date", item.isoformat())]
-        elif isinstance(item, str):
-            text = item.strip()
-            for name, pattern in (("date", r"-?\d{4}-\d\d-\d\d"), ("gYear", r"-?\d{4}"), ("gMonthDay", r"--\d\d-\d\d"),
-                                  ("duration", r"P(?:\d+Y)?(?:\d+M)?(?:\d+D)?"), ("integer", r"-?\d+")):
-                if re.fullmatch(pattern, text):
-                    candidates.append((name, text))
-            candidates += [("string", text), ("language", text)]
-        for name, text in candidates:
-            if XSD + name in datatypes:
-                try:
-                    return ox.Literal(text, datatype=ox.NamedNode(XSD + name))
-                except ValueError:
-                    break
-        wanted = ", ".join(local_name(d) for d in datatypes)
-        raise DataError(f"{at}: {item!r} is not a value of the kind this field takes ({wanted})")
 
     def find(self, text: str, classes: tuple[str, ...], at: str) -> str:
         """The entity a record names by slug, acronym or name in either language, of one of
@@ -481,9 +413,9 @@ class Records:
         values: list[tuple[str, object]] = []
         dated = [k for k in ("startDate", "endDate") if k in record]
         if dated:
-            for literal in text("altLabel") + text("label"):
-                blank = [(RDF + "type", ox.NamedNode(SKOSXL + "Label")), (SKOSXL + "literalForm", literal)]
-                blank += [(ONTOLOGY_NS + k, self.literal(record[k], (XSD + "date", XSD + "gYear"), f"{at}: {k}")) for k in dated]
+            for form in text("altLabel") + text("label"):
+                blank = [(RDF + "type", ox.NamedNode(SKOSXL + "Label")), (SKOSXL + "literalForm", form)]
+                blank += [(ONTOLOGY_NS + k, literal(record[k], (XSD + "date", XSD + "gYear"), f"{at}: {k}")) for k in dated]
                 if "startDate" in record:
                     blank.append((ONTOLOGY_NS + "temporalQualifier", ox.NamedNode(f"{VOCAB_NS}temporal-qualifiers/in")))
                 values.append((SKOSXL + "altLabel", blank))

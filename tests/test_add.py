@@ -272,3 +272,28 @@ def test_source_add_refuses_bad_input_in_one_line(checkout, args, message):
 def test_the_founding_added_with_the_documented_record_is_in_the_data():
     result = CliRunner().invoke(cli, ["add", "--dry-run", str(ROOT / "docs" / "examples" / "founding-icom-itc.yaml")])
     assert result.exit_code == 1 and "kg:founding-icom-itc is already used by Founding of ICOM-ITC" in result.stderr
+
+
+#: A record of each kind the other tests do not add, with the values its template asks for.
+EACH_KIND = {
+    "advice": "advisor: ICCROM\nadvisee: UNESCO\nadvisoryKind: official-advisor",
+    "recognition": "grantedBy: UNESCO\ngrantedTo: ICCROM\nstatus: expert-ngo\nstartDate: 2001\ntemporalQualifier: since",
+    "mandate": "mandateHolder: ICCROM\ninstrument: hague-convention-1954\ninstrumentRelation: rests-on",
+    "observation": "observedEntity: ICCROM\nmeasure: member-countries\nvalue: 137\nvalueQualifier: exactly\ndate: 2022",
+    "programme": "type: Project\nrunBy: ICCROM\ntopic: illicit-trafficking",
+    "event": "date: 2022-06-01\nplace: Paris\nrunBy: ICOM",
+    "organisation": "type: NonGovernmentalOrganisation\nacronym: {en: TMC, fr: CMT}\nseat: Paris\nsameAs: Q653054",
+    "unit": "type: Committee\nunitOf: ICOM",
+    "place": "type: City\nlocatedIn: France",
+    "instrument": "type: Declaration\nadoptedBy: UNESCO\ndate: 2001",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EACH_KIND))
+def test_every_kind_of_record_becomes_valid_turtle(checkout, kind):
+    record = (f"kind: {kind}\nlabel: {{en: A test {kind}, fr: Un essai}}\n{EACH_KIND[kind]}\n"
+              "sources: [{cite: \"seed-001:62\", phrase: \"accord officiel de coopération\"}]\n")
+    result = run(checkout, "add", "-", input=record)
+    assert result.exit_code == 0, result.output
+    assert f"({kind}) to data/" in result.stderr.replace(str(checkout) + "/", "")
+    assert run(checkout, "validate").exit_code == 0 and run(checkout, "fmt", "--check").exit_code == 0

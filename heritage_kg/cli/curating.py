@@ -146,7 +146,8 @@ def _model(project):
     loaded.raise_for_issues()
     store = loaded.store()
     names = Names(store)
-    return store, names, Model(store, read(store)).kinds(), Sources(store, project)
+    model = Model(store, read(store))
+    return store, names, model.kinds(), Sources(store, project), model.need_support()
 
 
 def _concepts(store) -> dict[str, list[str]]:
@@ -205,10 +206,11 @@ def add(ctx, records, template_kind, dry_run):
     from ..adding import Adder
     from ..errors import UsageError
     from ..recordformat import template
-    from ..records import Records, read
+    from ..records import Records
+    from ..recordtext import read
 
     project = project_of(ctx)
-    store, names, kinds, sources = _model(project)
+    store, names, kinds, sources, need_support = _model(project)
     if template_kind is not None:
         if template_kind not in kinds:
             raise UsageError(f"--template {template_kind!r}: the kinds are {', '.join(kinds)} (and name)")
@@ -225,7 +227,7 @@ def add(ctx, records, template_kind, dry_run):
         raise UsageError(f"{records}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
         raise UsageError(f"{records}: cannot read: {error.strerror or error}") from None
-    nodes = Records(store, names, kinds, sources).nodes(read(text, where), where)
+    nodes = Records(store, names, kinds, sources, need_support).nodes(read(text, where), where)
     adder = Adder(project)
     _commit(project, adder, adder.change(nodes, kinds), dry_run, "add")
 
@@ -264,7 +266,7 @@ def source_add(ctx, file, title, url, retrieved, lang, slug, dry_run):
     from ..sources import register
 
     project = project_of(ctx)
-    store, names, kinds, sources = _model(project)
+    store, names, kinds, sources, _ = _model(project)
     made = register(project, set(sources.files), file, title, url, retrieved, lang, slug)
     adder = Adder(project)
     others = {made.snapshot: made.text} if made.snapshot is not None else {}

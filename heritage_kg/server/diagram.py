@@ -93,9 +93,8 @@ def diagram(view, statements: list[dict], ties: list[dict], pointing: list[dict]
         full = known.label(n["iri"], lang)
         text = known.short_label(n["iri"], lang)
         title = n["title"]
-        if n["tie"]:  # the line's tooltip is the tie said as a sentence
-            how = n["tie"]
-            said = view.said.direct(*how[1:], lang) if how[0] == "direct" else view.said.tie(how[1], lang, first=view.iri)
+        if n["tie"] and n["tie"][0] == "direct":  # a tie written as one property has no name: its sentence
+            said = view.said.direct(*n["tie"][1:], lang)
             title = said.text if said is not None else title
         nodes.append({"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1), "anchor": anchor,
                       "text": text if len(text) <= LABEL_LIMIT else text[:LABEL_LIMIT - 1] + "…", "full": full, "title": title,
