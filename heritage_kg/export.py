@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from .describe import describe
 from .formats import RDF_FORMATS
-from .keptexport import KeptExport
+from .keptexport import FORMAT as KEPT_FORMAT, KeptExport
 from .progress import phase
 from .serialise import serialise_export_utf8, serialise_store_utf8
 from .stats import figures
@@ -46,7 +46,7 @@ def make_export(store: ox.Store, fmt: str, kept: KeptExport | None = None, graph
             return Export(body, stats["triples"], lines.count(b"\n"))
         text = kept.read()
         counted = graph if graph is not None else len(store)
-        if fmt == "nt":
+        if fmt == KEPT_FORMAT:
             return Export(text, counted, kept.triples)
         # only N-Quads and TriG need to know which lines are the description: they put it in the
         # default graph

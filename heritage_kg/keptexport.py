@@ -8,6 +8,10 @@ from pathlib import Path
 
 from .errors import DataError
 
+#: The format of the kept export: a dump in it is the kept file itself, and the other formats
+#: are made from it.
+FORMAT = "nt"
+
 
 @dataclass
 class KeptExport:

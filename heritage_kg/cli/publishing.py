@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..formats import SUFFIXES
+from ..keptexport import FORMAT as KEPT_FORMAT
 from ..server.state import Settings
 from .options import (RDF_FORMAT_NAMES, chosen_format, opened_store, output_option, project_of, published,
                       store_option, with_progress)
@@ -41,8 +42,8 @@ def export(ctx, fmt, store_dir, output):
     else:
         opened = opened_store(project, store_dir)
         # --format nt is the kept file itself; the other formats are made from it when it is there
-        kept = opened.kept_export(required=fmt == "nt")
-        if kept is not None and fmt == "nt":
+        kept = opened.kept_export(required=fmt == KEPT_FORMAT)
+        if kept is not None and fmt == KEPT_FORMAT:
             kept.verify()
             emit_file(kept.path, output)
             graph, triples = opened.manifest.triples, kept.triples
@@ -123,7 +124,7 @@ def publish(ctx, endpoint, graph, fmt, query_endpoint, timeout, store_dir):
     else:
         opened = opened_store(project, store_dir)
         store = opened.store
-        kept = opened.kept_export(required=fmt == "nt")
+        kept = opened.kept_export(required=fmt == KEPT_FORMAT)
         if kept is not None:
             from ..export import export_utf8
 

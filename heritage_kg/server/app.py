@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from ..build import build_store
 from ..project import Project
@@ -43,11 +43,7 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
                   source_hash=opened.manifest.source_hash if opened is not None else None,
                   kept_dump=kept)
     _warm(state)
-    # the one route table: the first route that matches a path answers it
-    routes = [*sparql.routes(state), *querypage.routes(state), *downloads.routes(state), *pages.routes(state),
-              *entity.routes(state), *ontologydoc.routes(state), *search.routes(state), *timeline.routes(state),
-              *explorer.routes(state), *reconciliation.routes(state),
-              Mount("/static", VersionedStatic(ASSETS), name="static")]
+    routes = _routes(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -75,6 +71,53 @@ def create_app(project: Project, settings: Settings | None = None, opened: Opene
     )
     app.state.hkg = state
     return app
+
+
+#: The methods the SPARQL protocols take (the service refuses writes itself, with a clear answer).
+_ANY = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
+_READ = ["GET", "HEAD"]
+
+
+def _routes(state: State) -> list:
+    """The one route table: every path the service answers, in the order they are tried, with
+    the handlers each page module makes for ``state`` (its ``handlers(state)``: functions of the
+    request, closed over the state)."""
+    h: dict = {}
+    for module in (sparql, querypage, downloads, pages, entity, ontologydoc, search, timeline, explorer, reconciliation):
+        h.update(module.handlers(state))
+    return [
+        Route("/sparql", h["sparql"], methods=_ANY, name="sparql"),
+        Route("/store", h["graph-store"], methods=_ANY, name="graph-store"),
+        Route("/query", h["query-page"], methods=_READ, name="query-page"),
+        Route("/api/queries", h["api-queries"], methods=_READ, name="api-queries"),
+        Route("/api/queries/{name}", h["api-query"], methods=_READ, name="api-query"),
+        Route("/context.jsonld", h["context"], name="context"),
+        Route("/download", h["download"], name="download"),
+        Route("/download/heritage-kg.{suffix}", h["dump"], name="dump"),
+        Route("/.well-known/void", h["void"], name="void"),
+        Route("/", h["home"], name="home"),
+        Route("/kinds", h["kinds"], name="kinds"),
+        Route("/kinds/{name}.{fmt}", h["kind-data"], name="kind-data"),
+        Route("/kinds/{name}", h["kind"], name="kind"),
+        Route("/id/{slug}", h["entity-iri"], name="entity-iri"),
+        Route("/vocab/{rest:path}", h["concept-iri"], name="concept-iri"),
+        Route("/data/{name:path}", h["entity-data"], name="entity-data"),
+        Route("/page/{key:path}", h["entity-page"], name="entity-page"),
+        Route("/ontology", h["ontology"], name="ontology"),
+        Route("/ontology.{ext}", h["ontology-file"], name="ontology-file"),
+        Route("/api/search", h["api-search"], name="api-search"),
+        Route("/search", h["search"], name="search"),
+        Route("/timeline", h["timeline"], name="timeline"),
+        Route("/timeline/draw", h["timeline-draw"], methods=["POST"], name="timeline-draw"),
+        Route("/network", h["network"], name="network"),
+        Route("/network.json", h["network-data"], name="network-data"),
+        Route("/network/about/{slug}", h["network-about"], name="network-about"),
+        Route("/reconcile", h["reconcile"], methods=["GET", "POST"], name="reconcile"),
+        Route("/reconcile/suggest/{what}", h["reconcile-suggest"], name="reconcile-suggest"),
+        Route("/reconcile/properties", h["reconcile-properties"], name="reconcile-properties"),
+        Route("/reconcile/preview", h["reconcile-preview"], name="reconcile-preview"),
+        Mount("/static", VersionedStatic(ASSETS), name="static"),
+    ]
 
 
 def _warm(state: State) -> None:

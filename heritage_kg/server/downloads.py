@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Route
 
 from ..describe import describe
 from ..errors import DataError
 from ..export import export_utf8
 from ..formats import RDF_FORMATS
+from ..keptexport import FORMAT as KEPT_FORMAT
 from ..serialise import serialise_triples
 from ..stats import compute
 from ..store import MANIFEST
@@ -64,7 +63,7 @@ def dump(state: State, request: Request) -> Response:
     charset = "" if fmt == "xml" else "; charset=utf-8"
     disposition = {"Content-Disposition": f'attachment; filename="heritage-kg{spec.suffix}"'}
     try:
-        if fmt == "nt" and state.kept_dump is not None:
+        if fmt == KEPT_FORMAT and state.kept_dump is not None:
             # the export an on-disk store keeps, checked unless unchanged since it last was, under
             # the ETag the same bytes made here would get
             kept = state.kept_dump
@@ -90,7 +89,7 @@ def _files(state: State) -> list[dict]:
     for name, spec in RDF_FORMATS.items():
         size = sha256 = None
         try:
-            if name == "nt" and state.kept_dump is not None:
+            if name == KEPT_FORMAT and state.kept_dump is not None:
                 size, sha256 = state.kept_dump.path.stat().st_size, state.kept_dump.sha256
             elif eager or state.holds(("dump", name)):
                 body, sha256 = _dump(state, name)
@@ -144,12 +143,16 @@ async def context(request: Request) -> Response:
     return _cacheable(request, body, _tag(body), "application/ld+json")
 
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     """The dumps, the download page, the VoID description and the JSON-LD context, each handler
     bound to ``state``."""
-    return [
-        Route("/context.jsonld", context),
-        Route("/download", functools.partial(index, state)),
-        Route("/download/heritage-kg.{suffix}", functools.partial(dump, state)),
-        Route("/.well-known/void", functools.partial(void, state)),
-    ]
+    def download(request: Request) -> Response:
+        return index(state, request)
+
+    def dump_file(request: Request) -> Response:
+        return dump(state, request)
+
+    def void_description(request: Request) -> Response:
+        return void(state, request)
+
+    return {"context": context, "download": download, "dump": dump_file, "void": void_description}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from ..jsonld import embedded_jsonld
 from ..project import ENTITY_NS, VOCAB_NS
@@ -56,7 +55,7 @@ def description(store: ox.Store, iri: str, incoming: bool = True) -> list[ox.Tri
 
 # -- routes -------------------------------------------------------------------------------------
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     def existing(key: str) -> str | None:
         iri = resource_iri(key)
         return iri if iri is not None and iri in names(state).subjects else None
@@ -121,12 +120,7 @@ def routes(state: State) -> list[Route]:
 
         return cacheable(request, state, ("page", iri, lang, number), make, "text/html; charset=utf-8")
 
-    return [
-        Route("/id/{slug}", entity_iri, name="entity-iri"),
-        Route("/vocab/{rest:path}", concept_iri, name="concept-iri"),
-        Route("/data/{name:path}", data, name="entity-data"),
-        Route("/page/{key:path}", page, name="entity-page"),
-    ]
+    return {"entity-iri": entity_iri, "concept-iri": concept_iri, "entity-data": data, "entity-page": page}
 
 
 def incoming(state: State, view: View) -> tuple[list[dict], list[dict], list[dict]]:

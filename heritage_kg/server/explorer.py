@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from .. import network
 from ..names import Names, fold, local_name
@@ -350,7 +349,7 @@ def summary(state: State, iri: str, lang: str) -> dict:
             "href": page_url(iri, lang) or ""}
 
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     def answer(request: Request, make, media: str) -> Response:
         tag = etag(state, request.url.path, request.url.query, lang_of(request))
         headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept, Accept-Language"}
@@ -402,8 +401,7 @@ def routes(state: State) -> list[Route]:
                                 status_code=404)
         return answer(request, lambda: json.dumps(summary(state, iri, lang), ensure_ascii=False), "application/json")
 
-    return [Route("/network", page, name="network"), Route("/network.json", as_json, name="network-data"),
-            Route("/network/about/{slug}", about, name="network-about")]
+    return {"network": page, "network-data": as_json, "network-about": about}
 
 
 def _this_year() -> int:

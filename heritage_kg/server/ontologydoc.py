@@ -17,7 +17,6 @@ from collections import defaultdict
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from ..loading import load
 from ..names import DATA_LANGS, fold, local_name
@@ -234,7 +233,7 @@ def _schemes(store: ox.Store, lang: str) -> list[dict]:
 
 # -- routes -------------------------------------------------------------------------------------
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     def html(request: Request) -> Response:
         lang = lang_of(request)
         triples, known = ontology_triples(state), names(state)
@@ -275,4 +274,4 @@ def routes(state: State) -> list[Route]:
             return problem(request, 404, f"no /ontology{suffix} (suffixes: .html, {', '.join(DATA_FORMATS)})")
         return rdf(request, suffix, located=False)
 
-    return [Route("/ontology", negotiated, name="ontology"), Route("/ontology.{ext}", suffixed, name="ontology-file")]
+    return {"ontology": negotiated, "ontology-file": suffixed}

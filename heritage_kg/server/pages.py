@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from ..names import STATEMENT_CLASSES, Names, fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
@@ -158,12 +157,7 @@ def _kinds(state: State):
     return kinds, kind, kind_data
 
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     """The home page and the kinds."""
     kinds, kind, kind_data = _kinds(state)
-    return [
-        Route("/", _home(state), name="home"),
-        Route("/kinds", kinds, name="kinds"),
-        Route("/kinds/{name}.{fmt}", kind_data, name="kind-data"),
-        Route("/kinds/{name}", kind, name="kind"),
-    ]
+    return {"home": _home(state), "kinds": kinds, "kind-data": kind_data, "kind": kind}

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
-from starlette.routing import Route
 
 from ..errors import HeritageKGError, UsageError
 from ..project import ENTITY_NS, VOCAB_NS
@@ -116,7 +115,7 @@ def share_link(name: str | None, given: dict[str, str], text: str | None, lang: 
     return with_lang("/query?" + urlencode({"query": text or ""}), lang)
 
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     """The query page and its JSON API, each handler closing over the named queries, read once
     when the app is made: a broken query file stops the server from starting."""
     queries = catalogue(state.project.query_files())
@@ -135,11 +134,7 @@ def routes(state: State) -> list[Route]:
             return JSONResponse({"error": problem.message}, status_code=problem.status)
         return JSONResponse({"query": text})
 
-    return [
-        Route("/query", page, methods=["GET", "HEAD"], name="query-page"),
-        Route("/api/queries", api_list, methods=["GET", "HEAD"], name="api-queries"),
-        Route("/api/queries/{name}", api_bind, methods=["GET", "HEAD"], name="api-query"),
-    ]
+    return {"query-page": page, "api-queries": api_list, "api-query": api_bind}
 
 
 def _named(queries: dict[str, NamedQuery], name: str) -> NamedQuery:

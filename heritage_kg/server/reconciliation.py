@@ -18,7 +18,6 @@ from html import escape
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
 
 from ..names import fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS
@@ -156,7 +155,7 @@ def preview(state: State, slug: str, lang: str) -> str:
             f'<ul style="padding-left:16px;margin:4px 0">{items}</ul></body></html>')
 
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     async def service(request: Request) -> Response:
         lang = lang_of(request)
         params = dict(request.query_params)
@@ -193,7 +192,5 @@ def routes(state: State) -> list[Route]:
         return HTMLResponse(preview(state, slug, lang_of(request)),
                             headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"})
 
-    return [Route("/reconcile", service, methods=["GET", "POST"], name="reconcile"),
-            Route("/reconcile/suggest/{what}", suggestion, name="reconcile-suggest"),
-            Route("/reconcile/properties", properties, name="reconcile-properties"),
-            Route("/reconcile/preview", card, name="reconcile-preview")]
+    return {"reconcile": service, "reconcile-suggest": suggestion, "reconcile-properties": properties,
+            "reconcile-preview": card}

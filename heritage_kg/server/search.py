@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
 
 from ..names import AGENT_CLASSES, STATEMENT_CLASSES, Names, fold
 from ..project import ENTITY_NS, ONTOLOGY_NS, VOCAB_NS
@@ -190,7 +189,7 @@ def index(state: State) -> SearchIndex:
     return state.cached("pages:search", lambda: SearchIndex(known))
 
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     def api(request: Request) -> Response:
         lang = lang_of(request)
         results, total = index(state).search(request.query_params.get("q", ""), lang)
@@ -217,4 +216,4 @@ def routes(state: State) -> list[Route]:
                       switch=switch_url(request, lang, keep=("q", "kind", "p")))
         return HTMLResponse(body, headers={"Cache-Control": "public, max-age=300"})
 
-    return [Route("/api/search", api, name="api-search"), Route("/search", page, name="search")]
+    return {"api-search": api, "search": page}

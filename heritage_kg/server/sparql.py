@@ -9,13 +9,11 @@ evaluation; every query runs in a worker process that is killed at the time limi
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
 
 from ..formats import RDF_FORMATS
 from ..queries import is_update, query_form, uses_service
@@ -198,9 +196,9 @@ async def graph_store(request: Request) -> Response:
     return _error(405, "This service is read-only: Graph Store writes are not accepted.", {"Allow": "GET, HEAD"})
 
 
-def routes(state: State) -> list[Route]:
-    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
-    return [
-        Route("/sparql", functools.partial(endpoint, state), methods=methods),
-        Route("/store", graph_store, methods=methods),
-    ]
+def handlers(state: State) -> dict:
+    """The SPARQL endpoint and the read-only Graph Store Protocol."""
+    async def sparql_endpoint(request: Request) -> Response:
+        return await endpoint(state, request)
+
+    return {"sparql": sparql_endpoint, "graph-store": graph_store}

@@ -16,7 +16,6 @@ import json
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
 from ..project import ENTITY_NS
 from ..timeline import BOUND_FORMS, BadWindow, Timeline, window
@@ -30,7 +29,7 @@ def timeline(state: State) -> Timeline:
     return state.cached("timeline", lambda: Timeline(authored_graph(state), names(state), sentences(state), page_url))
 
 
-def routes(state: State) -> list[Route]:
+def handlers(state: State) -> dict:
     def page(request: Request) -> Response:
         lang = lang_of(request)
         params = request.query_params
@@ -81,4 +80,4 @@ def routes(state: State) -> list[Route]:
         svg = render("_timeline_svg.html", lang, d=drawn, g=group, svg_label=TEXT[lang]["timeline"]).strip()
         return Response(svg, media_type="image/svg+xml", headers={"X-Left-Out": str(left_out), "Cache-Control": "no-store"})
 
-    return [Route("/timeline", page, name="timeline"), Route("/timeline/draw", draw, methods=["POST"], name="timeline-draw")]
+    return {"timeline": page, "timeline-draw": draw}
