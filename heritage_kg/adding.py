@@ -130,9 +130,8 @@ class Adder:
     def file_for(self, node: Node, kind_classes: tuple[str, ...]) -> Path:
         """The file a node goes in: the one that holds it already; else the one that holds the
         most nodes of its class, else of its kind's classes; else a new file named for its kind."""
-        if node.existing or node.iri in self.subjects:
-            if node.iri in self.subjects:
-                return self.subjects[node.iri]
+        if node.iri in self.subjects:
+            return self.subjects[node.iri]
         for classes in (node.types, kind_classes):
             counts = Counter()
             for cls in classes:

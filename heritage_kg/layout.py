@@ -92,7 +92,9 @@ class _Reader:
             if kind == "ws":
                 newlines += value.count("\n")
                 continue
-            if kind == "word" and len(value) > 1 and value.endswith(".") and not value[:-1].replace(".", "").isdigit():
+            # no name or number ends with a dot: a word that seems to is one followed by the end of
+            # its statement ("kg:x." or "1.")
+            if kind == "word" and len(value) > 1 and value.endswith("."):
                 parts = [("word", value[:-1], offset), ("dot", ".", offset + len(value) - 1)]
             else:
                 parts = [(kind, value, offset)]

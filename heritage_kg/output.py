@@ -47,7 +47,7 @@ def write_atomic(path: Path, text: str | bytes | None = None, source: Path | Non
         _write_through(path, text, source)
         return
     scratch.sweep(path)
-    fd, tmp = scratch.make_file(path)
+    fd, tmp = _made(path)
     try:
         if isinstance(text, bytes):
             with os.fdopen(fd, "wb") as handle:
@@ -78,21 +78,36 @@ def write_many(texts: dict[Path, str]) -> None:
             check_writable(path)
             path = path.resolve() if path.is_symlink() else path
             scratch.sweep(path)
-            fd, tmp = scratch.make_file(path)
+            fd, tmp = _made(path)
             written.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
             os.chmod(tmp, _mode_for(path))
     except OSError as error:
-        for tmp, _ in written:
-            Path(tmp).unlink(missing_ok=True)
+        _forget(texts, written)
         raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
     except BaseException:
-        for tmp, _ in written:
-            Path(tmp).unlink(missing_ok=True)
+        _forget(texts, written)
         raise
     for tmp, path in written:
         os.replace(tmp, path)
+
+
+def _forget(texts: dict, written: list) -> None:
+    """Remove the temporary files of a `write_many` that failed, named or not yet."""
+    for tmp, _ in written:
+        Path(tmp).unlink(missing_ok=True)
+    for path in texts:
+        scratch.remove_own(path.resolve() if path.is_symlink() else path)
+
+
+def _made(path: Path) -> tuple[int, str]:
+    """A temporary file beside ``path``; none is left if a signal lands while it is made."""
+    try:
+        return scratch.make_file(path)
+    except BaseException:
+        scratch.remove_own(path)
+        raise
 
 
 def _write_through(path: Path, text: str | bytes | None, source: Path | None) -> None:

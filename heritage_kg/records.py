@@ -178,7 +178,7 @@ class Records:
             if not _SLUG.fullmatch(slug):
                 raise DataError(f"{at}: id {given!r} is no slug: lower-case letters and digits joined by hyphens")
         else:
-            slug = self.mint(kind, record, found)
+            slug = self.mint(kind, record, found, at)
         iri = ENTITY_NS + slug
         taken = iri in self.names.subjects or iri in self.batch
         if record.get("existing"):
@@ -190,7 +190,7 @@ class Records:
                             "or 'existing: true' if it describes that entity")
         return iri
 
-    def mint(self, kind: Kind, record: Located, found: dict) -> str:
+    def mint(self, kind: Kind, record: Located, found: dict, at: str) -> str:
         """The slug the way the existing ones were made: an entity's from its acronym, else its
         name; a tie's from its kind and what it ties ("membership-icom-blue-shield"), with the
         year where it has one."""
@@ -216,7 +216,7 @@ class Records:
         elif isinstance(texts, dict) and texts:
             parts = [str(texts.get("en") or next(iter(texts.values())))]
         else:
-            raise DataError(f"{record.line}: give the record an id or a label to make its slug from")
+            raise DataError(f"{at}: give the record an id or a label to make its slug from")
         return slug_of("-".join(parts))
 
     # -- values --------------------------------------------------------------------------------------
@@ -266,12 +266,13 @@ class Records:
             matches = sorted(iri for iri in set(self.names.subjects) | set(self.batch)
                              if iri.startswith(ENTITY_NS) and fits(iri)
                              and any(all(w in name.split() for w in words) for name in self._names(iri)))
-            if len(matches) > 1 or len(matches) == 1 and matches[0] not in self.batch:
-                listed = "; ".join(f"{local_name(m)} ({self.label_of(m, 'en')})" for m in matches[:6])
-                more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
+            listed = "; ".join(f"{local_name(m)} ({self.label_of(m, 'en')})" for m in matches[:6])
+            more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
+            if len(matches) > 1:
                 raise DataError(f"{at}: {text!r} is part of the names of several: {listed}{more}; "
-                                "give the slug or the whole name" if len(matches) > 1 else
-                                f"{at}: {text!r} is no whole name; did you mean {listed}? Give its slug or whole name")
+                                "give the slug or the whole name")
+            if matches:
+                raise DataError(f"{at}: {text!r} is no whole name; did you mean {listed}? Give its slug or whole name")
             raise DataError(f"{at}: {text!r} names no {kinds or 'entity'} in the graph{self._close(wanted, fits)}")
         listed = "; ".join(f"{local_name(m)} ({self.label_of(m, 'en')})" for m in matches[:6])
         raise DataError(f"{at}: {text!r} names several: {listed}; give the slug")
@@ -334,7 +335,7 @@ class Records:
             raise DataError(f"{at}: a record needs its sources: a list of {{cite: SOURCE:LINE, phrase: ...}}")
         out = []
         for item in given if isinstance(given, list) else [given]:
-            where = f"{at.split(':')[0]}:{getattr(item, 'line', 0) or at.split(':')[1]}"
+            where = _line_of(item, at)
             if not isinstance(item, dict):
                 raise DataError(f"{where}: a source is a mapping such as {{cite: seed-002:16, phrase: ...}}")
             unknown = [k for k in item if k not in SOURCE_KEYS]
@@ -366,7 +367,10 @@ class Records:
         if basis == "inferred" and (not isinstance(reasons, dict) or set(LANGUAGES) - set(reasons)):
             raise DataError(f"{where}: an inferred statement needs its reason in {' and '.join(LANGUAGES)}: "
                             "reason: {en: ..., fr: ...}")
-        return Cited(source, line, phrase, str(item.get("lang") or self.sources.language(source)),
+        lang = str(item.get("lang") or self.sources.language(source))
+        if lang not in LANGUAGES:
+            raise DataError(f"{where}: lang {lang!r} is not a language of the data ({', '.join(LANGUAGES)})")
+        return Cited(source, line, phrase, lang,
                      str(item["section"]) if item.get("section") else None, tuple(supports), basis, dict(reasons))
 
     # -- signatures and names ------------------------------------------------------------------------
@@ -374,7 +378,7 @@ class Records:
     def _signatures(self, given, agreement: Node, evidence: list[Cited], at: str) -> list[Node]:
         out = []
         for item in given if isinstance(given, list) else [given]:
-            where = f"{at.split(':')[0]}:{getattr(item, 'line', 0) or at.split(':')[1]}"
+            where = _line_of(item, at)
             if not isinstance(item, dict) or not {"signer", "for"} <= set(item):
                 raise DataError(f"{where}: a signature needs signer and for (the organisation signed for); post is optional")
             unknown = [k for k in item if k not in SIGNATURE_KEYS]
@@ -431,3 +435,8 @@ class Records:
             cited.supports = cited.supports or tuple(dict.fromkeys(p for p, _ in values if p != RDF + "type"))
         return Node(iri, "name", tuple(self.names.types.get(iri, ())), values, evidence, at, existing=True)
 
+
+def _line_of(item, at: str) -> str:
+    """FILE:LINE of a mapping inside a record (a source, a signature), else of the record."""
+    line = getattr(item, "line", 0)
+    return f"{at.rpartition(':')[0]}:{line}" if line else at

@@ -51,6 +51,14 @@ def sweep(target: Path) -> list[Path]:
     return removed
 
 
+def remove_own(target: Path) -> None:
+    """Remove the temporary files this process made beside ``target``: one a signal interrupted
+    in the making, before its name was known."""
+    for entry, match in _ours(target):
+        if match.group(1) == str(os.getpid()) and match.group(2) == "tmp":
+            Path(entry.path).unlink(missing_ok=True)
+
+
 def restore_aside(target: Path) -> Path | None:
     """Put back the folder that a build killed between its two renames left aside in its scratch
     folder, when nothing has taken ``target``'s place since; return the folder it came from."""

@@ -80,7 +80,7 @@ class Sources:
         if lines is None:
             if line is not None:
                 raise DataError(f"{where}: {name} has no text kept with the data, so it is cited without a line "
-                                "(cite: {name}), by its section and key phrase")
+                                f"(cite: {name}), by its section and key phrase")
             return
         if line is None:
             raise DataError(f"{where}: cite the line of {name} the key phrase stands on: cite: {name}:LINE")

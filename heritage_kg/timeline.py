@@ -229,7 +229,7 @@ def _ticks(lo: float, hi: float, write, lang: str) -> list[tuple[float, str]]:
 
 
 #: What a bound of a window of the timeline may be, said where one is not.
-BOUND_FORMS = "give a year, a month or a day, such as 1996, 1996-06 or 1996-06-06"
+BOUND_FORMS = TEXT[DEFAULT]["bound_forms"]
 
 
 class BadWindow(ValueError):

@@ -84,5 +84,8 @@ class Said(str):
 
 
 def said(key: str, **fields) -> Said:
-    """The catalogues' word ``key`` in every language, with its ``{fields}`` filled in."""
-    return Said({lang: words[key].format(**fields) for lang, words in TEXT.items()})
+    """The catalogues' word ``key`` in every language, with its ``{fields}`` filled in; a field
+    that is itself `said` is filled in the same language."""
+    return Said({lang: words[key].format(**{name: value.by_lang.get(lang, value) if isinstance(value, Said) else value
+                                            for name, value in fields.items()})
+                 for lang, words in TEXT.items()})

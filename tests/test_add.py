@@ -254,6 +254,7 @@ def test_a_source_known_by_its_address_alone_is_cited_without_a_line(checkout):
     with_line = record.replace("cite: wffm-about", "cite: wffm-about:3").replace("WFFM", "UNESCO")
     result = run(checkout, "add", "-", input=with_line)
     assert result.exit_code == 1 and "wffm-about has no text kept with the data" in result.stderr
+    assert "(cite: wffm-about), by its section and key phrase" in result.stderr
 
 
 @pytest.mark.parametrize("args, message", [

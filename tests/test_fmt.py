@@ -105,6 +105,13 @@ def test_literals_numbers_and_collections_are_written_as_they_were():
     assert laid_out(out) == out
 
 
+def test_a_statement_that_ends_on_a_name_or_a_number_with_no_space_before_its_dot():
+    text = "@prefix kg: <https://w3id.org/heritage-kg/id/> .\nkg:a kg:b 1.\nkg:c kg:d 1.5.\nkg:e kg:f kg:g.\n"
+    out = laid_out(text)
+    assert "kg:a kg:b 1 .\n" in out and "kg:c kg:d 1.5 .\n" in out and "kg:e kg:f kg:g .\n" in out
+    check_same(text, out, "t.ttl")
+
+
 def test_a_prefix_declared_twice_with_two_iris_is_refused_rather_than_sorted():
     text = "@prefix p: <http://a/> .\np:x p:y p:z .\n@prefix p: <http://b/> .\np:x p:y p:z .\n"
     with pytest.raises(DataError, match=r"t.ttl:3: the prefix p: is declared again"):

@@ -4,6 +4,7 @@ documentation, the kinds, search, and safe HTML."""
 from __future__ import annotations
 
 import json
+import html
 import re
 
 import pytest
@@ -482,3 +483,24 @@ def test_a_route_nothing_answers_is_a_page_with_the_search_box(client, lang, hea
     assert f'class="lang-switch" href="/no/such/route?lang={other}" hreflang="{other}"' in page.text
     plain = get(client, "/no/such/route", "text/plain")
     assert plain.status_code == 404 and plain.text == "There is no page at /no/such/route.\n"
+
+
+@pytest.mark.parametrize("url, english, french", [
+    ("/page/nope", "nothing in the graph is called 'nope'", "rien dans le graphe ne s'appelle 'nope'"),
+    ("/network?year=abc", "year='abc': give a year, such as 1995", "year='abc'\u202f: donner une année, comme 1995"),
+    ("/network?steps=9", "steps='9': give a number of ties from 1 to", "steps='9'\u202f: donner un nombre de liens de 1 à"),
+    ("/timeline?group=x", "group='x': the timeline groups by kind or by organisation",
+     "group='x'\u202f: la chronologie se groupe par type ou par organisation"),
+    ("/timeline?from=abc", "from='abc': give a year, a month or a day",
+     "from='abc'\u202f: donner une année, un mois ou un jour"),
+    ("/kinds/Organisation?sort=x", "sort='x', order='asc': sort is one of", "sort='x', order='asc'\u202f: sort est l'un de"),
+    ("/search?q=icom&p=99", "p=99: there is only 1 page", "p=99\u202f: il n'y a qu'une page"),
+])
+def test_error_pages_say_what_is_wrong_in_the_page_language(client, url, english, french):
+    en = get(client, url + ("&" if "?" in url else "?") + "lang=en", accept="text/html").text
+    fr = get(client, url + ("&" if "?" in url else "?") + "lang=fr", accept="text/html").text
+    assert html.unescape(re.sub(r"<[^>]+>", "", en)).count(english) == 1
+    assert html.unescape(re.sub(r"<[^>]+>", "", fr)).count(french) == 1
+    assert 'lang="en"' not in fr.split("<main", 1)[1]  # the message is said in French, not left in English
+    # a client that asks for no page gets the English line as before
+    assert get(client, url, accept="text/plain").text.startswith(english)

@@ -66,7 +66,7 @@ def handlers(state: State) -> dict:
         chosen = choose(request.headers.get("accept"), list(OFFERS))
         if chosen is None:
             listed = ", ".join(dict.fromkeys(OFFERS))
-            return problem(request, 406, f"cannot answer in any type you accept; available: {listed}", {"Vary": "Accept"})
+            return problem(request, 406, said("error_not_acceptable", types=listed), {"Vary": "Accept"})
         target = OFFERS[chosen]
         # the page in the language asked for, else at its plain address, whose language is the browser's
         asked = request.query_params.get("lang")
@@ -86,7 +86,7 @@ def handlers(state: State) -> dict:
         key = name[: -len(suffix)] if suffix else name
         iri = existing(key) if suffix else None
         if iri is None:
-            return problem(request, 404, f"no data document at /data/{name} (suffixes: {', '.join(DATA_FORMATS)})")
+            return problem(request, 404, said("error_no_document", path="/data/" + name, suffixes=", ".join(DATA_FORMATS)))
         spec = DATA_FORMATS[suffix]
 
         def make() -> bytes:

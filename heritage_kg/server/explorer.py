@@ -34,7 +34,7 @@ from .. import network
 from ..names import Names, fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS
 from ..ties import DASHES
-from ..words import TEXT
+from ..words import TEXT, said
 from .negotiation import not_modified
 from .site import authored_graph, etag, lang_of, page_url, problem, render, sentences, switch_url
 from .state import State, names
@@ -233,7 +233,7 @@ def parse(state: State, request: Request) -> Filters:
             return frozenset()
         for v in values:
             if v not in allowed:
-                raise BadView(400, f"{name}={v[:40]!r}: choose from {', '.join(sorted(allowed))}")
+                raise BadView(400, said("error_choose_from", name=name, given=repr(v[:40]), allowed=", ".join(sorted(allowed))))
         return frozenset(values) if values else None
 
     extras = tuple(sorted(chosen("with", EXTRAS) or ()))
@@ -245,12 +245,12 @@ def parse(state: State, request: Request) -> Filters:
     if params.get("year"):
         text = params["year"]
         if not (text.isdigit() and 1 <= int(text) <= 9999):
-            raise BadView(400, f"year={text[:20]!r}: give a year, such as 1995")
+            raise BadView(400, said("error_year", given=repr(text[:20])))
         year = int(text)
     around = tuple(resolve(known, slug, "around") for raw in params.getlist("around") for slug in raw.split(",") if slug)
     steps_text = params.get("steps", "1")
     if not (steps_text.isdigit() and 1 <= int(steps_text) <= MAX_STEPS):
-        raise BadView(400, f"steps={steps_text[:20]!r}: give a number of ties from 1 to {MAX_STEPS}")
+        raise BadView(400, said("error_steps", given=repr(steps_text[:20]), most=MAX_STEPS))
     focus = resolve(known, params["focus"], "focus") if params.get("focus") else None
     return Filters(kinds, None if types is None else frozenset(ONTOLOGY_NS + t for t in types), year, extras,
                    tuple(sorted(set(around))), int(steps_text), focus)
@@ -266,8 +266,9 @@ def resolve(known: Names, text: str, name: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise BadView(400, f"{name}={text[:40]!r} names several: {', '.join(local_name(m) for m in matches[:5])}")
-    raise BadView(404, f"{name}={text[:40]!r}: nothing in the graph is called so")
+        raise BadView(400, said("error_names_several", name=name, given=repr(text[:40]),
+                                listed=", ".join(local_name(m) for m in matches[:5])))
+    raise BadView(404, said("error_parameter_nothing", name=name, given=repr(text[:40])))
 
 
 def _edge_text(state: State, e: network.Edge, lang: str) -> str:

@@ -24,7 +24,7 @@ from ..project import ONTOLOGY_NS, VOCAB_NS
 from ..queries import catalogue
 from ..serialise import serialise_triples
 from ..terms import PREFIXES, short
-from ..words import TEXT
+from ..words import TEXT, said
 from .negotiation import DATA_FORMATS, OFFERS, choose
 from .render import safe_href
 from .site import ONTOLOGY_IRI, cacheable, lang_of, page_url, problem, render, switch_url, with_lang
@@ -261,8 +261,7 @@ def handlers(state: State) -> dict:
     def negotiated(request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), list(OFFERS))
         if chosen is None:
-            return problem(request, 406, "cannot answer in any type you accept; available: " + ", ".join(OFFERS),
-                           {"Vary": "Accept"})
+            return problem(request, 406, said("error_not_acceptable", types=", ".join(OFFERS)), {"Vary": "Accept"})
         target = OFFERS[chosen]
         return html(request) if target == "html" else rdf(request, target, located=True)
 
@@ -271,7 +270,8 @@ def handlers(state: State) -> dict:
         if suffix == ".html":
             return html(request)
         if suffix not in DATA_FORMATS:
-            return problem(request, 404, f"no /ontology{suffix} (suffixes: .html, {', '.join(DATA_FORMATS)})")
+            return problem(request, 404, said("error_no_document", path="/ontology" + suffix,
+                                               suffixes=".html, " + ", ".join(DATA_FORMATS)))
         return rdf(request, suffix, located=False)
 
     return {"ontology": negotiated, "ontology-file": suffixed}

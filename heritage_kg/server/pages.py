@@ -104,8 +104,8 @@ def _kinds(state: State):
             raise paging.BadPage(404, said("error_no_kind", name=repr(name)))
         column, order = request.query_params.get("sort", "name"), request.query_params.get("order", "asc")
         if column not in COLUMNS or order not in ("asc", "desc"):
-            raise paging.BadPage(400, f"sort={column[:20]!r}, order={order[:20]!r}: sort is one of {', '.join(COLUMNS)}, "
-                                      "order is asc or desc")
+            raise paging.BadPage(400, said("error_sort", sort=repr(column[:20]), order=repr(order[:20]),
+                                           columns=", ".join(COLUMNS)))
         rows = state.cached(("members", cls, lang), lambda: tables().rows(cls, lang))
         columns = shown_columns(rows)
         return cls, state.cached(("members", cls, lang, column, order),
@@ -144,7 +144,7 @@ def _kinds(state: State):
         lang = lang_of(request)
         fmt = request.path_params["fmt"]
         if fmt not in ("csv", "json"):
-            return problem(request, 404, f"no list of a kind as {fmt[:20]!r} (csv, json)")
+            return problem(request, 404, said("error_list_format", given=repr(fmt[:20])))
         try:
             cls, rows, columns, column, descending = chosen(request, lang)
         except paging.BadPage as bad:

@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..project import ENTITY_NS
-from ..timeline import BOUND_FORMS, BadWindow, Timeline, window
-from ..words import TEXT
+from ..timeline import BadWindow, Timeline, window
+from ..words import TEXT, said
 from .site import authored_graph, cacheable, lang_of, page_url, problem, render, sentences, switch_url, with_lang
 from .state import State, names
 
@@ -38,16 +38,17 @@ def handlers(state: State) -> dict:
             slug = params["organisation"]
             organisation = ENTITY_NS + slug
             if organisation not in names(state).subjects:
-                return problem(request, 404, f"organisation={slug[:40]!r}: nothing in the graph is called so")
+                return problem(request, 404, said("error_parameter_nothing", name="organisation", given=repr(slug[:40])))
         try:
             lo, hi = window(params.get("from"), params.get("to"))
         except BadWindow as bad:
             if bad.which is None:
-                return problem(request, 400, f"from={params['from'][:20]} is not before to={params['to'][:20]}")
-            return problem(request, 400, f"{bad.which}={params[bad.which][:20]!r}: {BOUND_FORMS}")
+                return problem(request, 400, said("error_window_order", start=params["from"][:20], end=params["to"][:20]))
+            return problem(request, 400, said("error_bound", which=bad.which, given=repr(params[bad.which][:20]),
+                                              forms=said("bound_forms")))
         group = params.get("group", "kind")
         if group not in ("kind", "organisation"):
-            return problem(request, 400, f"group={group[:20]!r}: the timeline groups by kind or by organisation")
+            return problem(request, 400, said("error_group", given=repr(group[:20])))
 
         def make() -> str:
             drawn = timeline(state).drawing(lang, organisation, lo, hi, by_organisation=group == "organisation")
