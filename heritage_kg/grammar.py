@@ -44,8 +44,7 @@ class Grammar:
         if "the-words" in grammar:
             words = {w.casefold() for w in re.findall(r"[\w]+", text)}
             possessive = re.search(r"[’']s\b", text)
-            gerund = re.match(r"[A-Z][a-z]+ing\b", text)  # a title that opens with a verb
-            takes = (not is_acronym(text) and not possessive and not gerund and words & set(grammar["the-words"])) \
+            takes = (not is_acronym(text) and not possessive and words & set(grammar["the-words"])) \
                 or text in grammar.get("the-names", ())
             return "the" if takes else ""
         if "masculine" in grammar:
