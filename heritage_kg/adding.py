@@ -107,7 +107,8 @@ def _prefixes(texts: dict[Path, str]) -> dict[Path, dict[str, str]]:
 class Adder:
     """Places new nodes in the data files of a project."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, loaded=None):
+        """``loaded``: the project's files as `loading.load` read them, if they are at hand."""
         self.project = project
         self.files = project.turtle_files("data")
         self.texts = {path: path.read_text(encoding="utf-8") for path in self.files}
@@ -117,11 +118,15 @@ class Adder:
             for name, ns in found.items():
                 self.prefixes.setdefault(name, ns)
         self.prefixes.setdefault("hkg", ONTOLOGY_NS)
-        loaded = load(self.files)
-        loaded.raise_for_issues()
+        if loaded is None:
+            loaded = load(self.files)
+            loaded.raise_for_issues()
         self.subjects: dict[str, Path] = {}
         self.by_class: dict[str, Counter] = {}
+        data = set(self.files)
         for path, triples in loaded.triples.items():
+            if path not in data:
+                continue
             for t in triples:
                 if t.predicate.value == _RDF_TYPE and isinstance(t.subject, ox.NamedNode):
                     self.subjects.setdefault(t.subject.value, path)

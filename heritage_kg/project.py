@@ -86,6 +86,19 @@ class Project:
         return self.root.parent / "shared"
 
 
+def read_given(path: Path, encoding: str = "utf-8") -> str:
+    """The text of a file the user named (a table, records, a source), or a usage error that
+    names it: missing, not UTF-8, or unreadable. Line ends are read as one kind."""
+    try:
+        return path.read_text(encoding=encoding)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8 first") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
 def expand_paths(paths: list[str]) -> list[Path]:
     """Turn the PATHS a user gave into Turtle files; a folder stands for its *.ttl files."""
     files: list[Path] = []

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import DataError, UsageError
-from .project import ENTITY_NS, LANGUAGES, ONTOLOGY_NS, Project
+from .project import ENTITY_NS, LANGUAGES, ONTOLOGY_NS, Project, read_given
 
 SOURCE = ONTOLOGY_NS + "SourceDocument"
 #: Where registered snapshots are kept, under the project.
@@ -134,16 +134,8 @@ def register(project: Project, taken: set[str], file: Path | None, title: str, u
     text = None
     snapshot = None
     if file is not None:
-        try:
-            text = file.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"{file}: no such file") from None
-        except UnicodeDecodeError as error:
-            raise UsageError(f"{file}: not UTF-8 text (byte {error.start}); save it as UTF-8 first") from None
-        except OSError as error:
-            raise UsageError(f"{file}: cannot read: {error.strerror or error}") from None
         # the lines as they are, with one kind of line end, so that a line number stays put
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = read_given(file)
         text = text if text.endswith("\n") else text + "\n"
         snapshot = project.root / SNAPSHOTS / f"{slug}.txt"
         if snapshot.exists():

@@ -143,6 +143,18 @@ def test_a_name_that_fits_several_lists_the_candidates(checkout):
     assert "'Twin Museum' names several: twin-one (Twin Museum); twin-two (Twin Museum); give the slug" in result.stderr
 
 
+def test_a_records_file_not_in_utf8_is_a_usage_error(checkout, tmp_path):
+    latin1 = tmp_path / "records.yaml"
+    latin1.write_bytes(MEMBERSHIP.encode("latin-1", errors="replace"))
+    result = run(checkout, "add", str(latin1))
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(f"Error: {latin1}: not UTF-8 text (byte ")
+    assert result.stderr.rstrip().endswith("save it as UTF-8 first")
+    source = run(checkout, "source", "add", str(latin1), "--title", "x", "--retrieved", "2026-12-05", "--lang", "en")
+    assert source.exit_code == 2 and source.stderr.startswith(f"Error: {latin1}: not UTF-8 text (byte ")
+    assert not (checkout / "data" / "sources").exists()
+
+
 @pytest.mark.parametrize("args, code, message", [
     (["add", "nowhere.yaml"], 2, "Error: nowhere.yaml: no such file"),
     (["add"], 2, "Error: give a file of records, or - for stdin, or --template KIND"),

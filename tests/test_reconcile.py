@@ -153,11 +153,16 @@ def test_the_command_line_reconciles_a_csv(run, tmp_path):
     (["--column", "nom", "TABLE"], "--column 'nom': TABLE has no such column; its columns are name, note"),
     (["--column", "name", "--type", "Dragon", "TABLE"], "--type: type 'Dragon': not a kind of entity"),
     (["--column", "name", "MISSING"], "MISSING: no such file"),
+    (["--column", "name", "LATIN1"], "LATIN1: not UTF-8 text (byte 13); save it as UTF-8 first"),
 ])
 def test_the_command_line_refuses_in_one_line(run, tmp_path, args, message):
     table = tmp_path / "names.csv"
     table.write_text("name,note\nICOM,x\n", encoding="utf-8")
-    named = {"TABLE": str(table), "MISSING": str(tmp_path / "none.csv")}
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("name,note\nMus\u00e9e,x\n".encode("latin-1"))
+    named = {"TABLE": str(table), "MISSING": str(tmp_path / "none.csv"), "LATIN1": str(latin1)}
     answer = run("reconcile", *(named.get(a, a) for a in args))
-    shown = message.replace("TABLE", named["TABLE"]).replace("MISSING", named["MISSING"])
+    shown = message
+    for key, value in named.items():
+        shown = shown.replace(key, value)
     assert answer.exit_code == 2 and answer.stdout == "" and shown in answer.stderr and len(answer.stderr.strip().splitlines()) == 1

@@ -73,3 +73,17 @@ def test_the_query_page_speaks_french_and_keeps_the_language(client):
     assert 'href="/query?name=founders&amp;organisation=icom&amp;lang=en" hreflang="en" lang="en">English</a>' in html
     # "lang" is the page's, not a parameter of the query
     assert 'class="qp-error"' in html and 'role="alert" hidden' in html
+
+
+def test_named_queries_are_titled_and_described_in_french_where_their_headers_say_so(client, tmp_path):
+    html = client.get("/query", params={"name": "founders", "lang": "fr"}).text
+    assert 'data-name="founders" aria-current="true">Fondateurs d&#39;une organisation</a>' in html
+    assert "<h2><span>Fondateurs d&#39;une organisation</span> <code" in html
+    assert "Les membres fondateurs d&#39;une organisation (le Bouclier bleu par défaut)" in html
+    assert ">L&#39;organisation, par son identifiant court (blue-shield)" in html
+    english = client.get("/query", params={"name": "founders", "lang": "en"}).text
+    assert ">Founders of an organisation</a>" in english and "Fondateurs" not in english
+    # a query whose header gives no French words says its English ones, marked as English
+    from heritage_kg.queries import in_language
+    assert in_language({"en": "Partners"}, "fr") == ("Partners", "en")
+    assert in_language({"en": "Partners", "fr": "Partenaires"}, "fr") == ("Partenaires", None)

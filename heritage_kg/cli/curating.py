@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..project import LANGUAGES as DATA_LANGUAGES
+from ..project import read_given
 from .options import output_option, project_of, published, store_option, with_progress
 
 
@@ -39,14 +40,7 @@ def reconcile(ctx, table, column, kind, lang, store_dir, output):
     from ..output import emit
     from ..reconcile import Reconciler
 
-    try:
-        text = table.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{table}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{table}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise UsageError(f"{table}: cannot read: {error.strerror or error}") from None
+    text = read_given(table, encoding="utf-8-sig")
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as error:
@@ -147,7 +141,7 @@ def _model(project):
     store = loaded.store()
     names = Names(store)
     model = Model(store, read(store))
-    return store, names, model.kinds(), Sources(store, project), model.need_support()
+    return loaded, store, names, model.kinds(), Sources(store, project), model.need_support()
 
 
 def _concepts(store) -> dict[str, list[str]]:
@@ -157,7 +151,7 @@ def _concepts(store) -> dict[str, list[str]]:
     return found
 
 
-def _commit(project, adder, change, dry_run: bool, what: str) -> None:
+def _commit(adder, change, dry_run: bool, what: str) -> None:
     """Validate the change in a copy of the project; then print it (--dry-run) or write every
     file, all or none."""
     from ..adding import refusal
@@ -210,7 +204,7 @@ def add(ctx, records, template_kind, dry_run):
     from ..recordtext import read
 
     project = project_of(ctx)
-    store, names, kinds, sources, need_support = _model(project)
+    loaded, store, names, kinds, sources, need_support = _model(project)
     if template_kind is not None:
         if template_kind not in kinds:
             raise UsageError(f"--template {template_kind!r}: the kinds are {', '.join(kinds)} (and name)")
@@ -219,17 +213,10 @@ def add(ctx, records, template_kind, dry_run):
     if records is None:
         raise UsageError("give a file of records, or - for stdin, or --template KIND")
     where = "<stdin>" if records == "-" else records
-    try:
-        text = click.get_text_stream("stdin").read() if records == "-" else Path(records).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{records}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{records}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise UsageError(f"{records}: cannot read: {error.strerror or error}") from None
+    text = click.get_text_stream("stdin").read() if records == "-" else read_given(Path(records))
     nodes = Records(store, names, kinds, sources, need_support).nodes(read(text, where), where)
-    adder = Adder(project)
-    _commit(project, adder, adder.change(nodes, kinds), dry_run, "add")
+    adder = Adder(project, loaded)
+    _commit(adder, adder.change(nodes, kinds), dry_run, "add")
 
 
 @click.group()
@@ -266,10 +253,10 @@ def source_add(ctx, file, title, url, retrieved, lang, slug, dry_run):
     from ..sources import register
 
     project = project_of(ctx)
-    store, names, kinds, sources, _ = _model(project)
+    loaded, store, names, kinds, sources, _ = _model(project)
     made = register(project, set(sources.files), file, title, url, retrieved, lang, slug)
-    adder = Adder(project)
+    adder = Adder(project, loaded)
     others = {made.snapshot: made.text} if made.snapshot is not None else {}
     change = adder.change([], kinds, others=others, blocks={project.folder("data") / "sources.ttl": made.turtle})
     change.placed.append((made.iri, "source", project.folder("data") / "sources.ttl"))
-    _commit(project, adder, change, dry_run, "source add")
+    _commit(adder, change, dry_run, "source add")
