@@ -101,7 +101,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--root", type=Path, default=ROOT, help="The project to serve (default: this repository).")
     parser.add_argument("--store", type=Path, help="Serve this on-disk store ('heritage-kg load --store DIR').")
-    parser.add_argument("--processes", type=int, default=1, help="Page processes (`serve --processes`).")
+    parser.add_argument("--processes", default="auto", help="Page processes (`serve --processes`; its default, "
+                                                                 "one for each core).")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"{time.strftime('%Y-%m-%d')}; {args.clients} client threads for {args.seconds:g} s each, loopback; "

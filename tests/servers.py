@@ -104,8 +104,11 @@ def heritage_kg_server(root: Path, *extra: str, log_dir: Path | None = None):
 def heritage_kg_process(root: Path, *extra: str, log_dir: Path | None = None):
     """`heritage_kg_server`, yielding the server's process too."""
     port = free_port()
+    # one page process unless a test asks for more: 'auto', the default, would fork one per core
+    # for every server a test starts (tests/test_server_processes.py tests the default)
+    chosen = () if "--processes" in extra else ("--processes", "1")
     command = [sys.executable, "-m", "heritage_kg.cli", "--root", str(root), "serve", "--host", "127.0.0.1",
-               "--port", str(port), *extra]
+               "--port", str(port), *chosen, *extra]
     with _server_process(command, "/sparql?query=ASK%7B%7D", port, log_dir, cwd=root) as found:
         yield found
 

@@ -123,6 +123,29 @@ def test_each_forked_process_answers_alone_and_all_agree(on_disk, disk, store):
         assert all(answer == each[0] for answer in together)
 
 
+def test_auto_the_default_forks_one_page_process_per_core():
+    cores = len(os.sched_getaffinity(0))
+    with heritage_kg_process(ROOT, "--processes", "auto", "--workers", "1") as (base, server):
+        # one core: the service runs in the server's own process, with no forked copies
+        pages = _wait_for(lambda: len(_page_processes(server)) == (cores if cores > 1 else 0)
+                          and _page_processes(server) or cores == 1)
+        assert pages is True or len(pages) == cores
+        assert [status for status, _ in _answers(base)] == [200, 200, 200]
+    shown = subprocess.run([sys.executable, "-m", "heritage_kg.cli", "serve", "--help"],
+                           capture_output=True, text=True, timeout=60).stdout
+    shown = " ".join(shown.split())  # as one line, however the help is wrapped
+    assert "'auto' is one for each core" in shown and "[default: auto]" in shown
+
+
+@pytest.mark.parametrize("given", ["0", "two", "-1"])
+def test_a_bad_count_of_processes_is_one_line(given):
+    result = subprocess.run([sys.executable, "-m", "heritage_kg.cli", "--root", str(ROOT), "serve",
+                             "--port", "0", "--processes", given], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"Error: Invalid value for '--processes': '{given}' is neither a count of at least 1 "
+                             "nor 'auto'; see 'heritage-kg serve --help'\n")
+
+
 def test_a_page_process_that_dies_is_replaced(disk):
     with heritage_kg_process(ROOT, "--processes", "2", "--workers", "1", "--store", str(disk)) as (base, server):
         first = _wait_for(lambda: len(_page_processes(server)) == 2 and _page_processes(server))

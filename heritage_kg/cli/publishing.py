@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -134,6 +135,19 @@ def publish(ctx, endpoint, graph, fmt, query_endpoint, timeout, store_dir):
                f"HTTP {done.status} in {done.seconds:.1f} s; {done.query_url} counts {done.found}", err=True)
 
 
+def _processes(ctx, param, value: str) -> int:
+    """`--processes`: a count of at least one, or 'auto' for the cores this process may run on."""
+    if value == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise click.BadParameter(f"{value!r} is neither a count of at least 1 nor 'auto'")
+    return count
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -143,9 +157,9 @@ def publish(ctx, endpoint, graph, fmt, query_endpoint, timeout, store_dir):
               help="Most rows a SPARQL answer carries; longer answers are cut and flagged.")
 @click.option("--workers", type=click.IntRange(min=1), default=Settings.workers, show_default=True,
               help="Processes that evaluate SPARQL queries, for each page process.")
-@click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--processes", callback=_processes, default="auto", show_default=True, metavar="N|auto",
               help="Processes that make pages, forked after start-up so that they share its memory; "
-                   "one per core suits a large graph.")
+                   "'auto' is one for each core this process may use.")
 @store_option
 @click.pass_context
 def serve(ctx, host, port, query_timeout, row_cap, workers, processes, store_dir):
@@ -155,6 +169,7 @@ def serve(ctx, host, port, query_timeout, row_cap, workers, processes, store_dir
     Examples:
       heritage-kg serve --port 8000
       heritage-kg serve --store heritage-kg.store --processes 2
+      heritage-kg serve --processes 1
     """
     from ..server import serving
     from ..server.app import create_app
