@@ -110,7 +110,7 @@ def test_an_entity_iri_leads_to_the_page_in_the_browsers_language(client):
 def test_the_download_page_gives_each_files_size_checksum_and_a_command(client):
     html = client.get("/download").text
     rows = re.findall(r'<tr><td[^>]*><a href="(/download/[^"]+)" download>.*?<td[^>]*>([\d,]+) bytes</td>\s*'
-                      r'<td[^>]*><code class="hash">([0-9a-f]{64})</code>', html, re.S)
+                      r'<td[^>]*><time [^>]*>[^<]+</time></td>\s*<td[^>]*><code class="hash">([0-9a-f]{64})</code>', html, re.S)
     assert len(rows) == 6
     for href, size, sha256 in rows:
         body = client.get(href).content
@@ -118,6 +118,9 @@ def test_the_download_page_gives_each_files_size_checksum_and_a_command(client):
         assert hashlib.sha256(body).hexdigest() == sha256, href
     assert re.search(r"curl -o heritage-kg\.ttl http://testserver/download/heritage-kg\.ttl", html)
     assert re.search(r'sha256sum -c', html) and re.search(r"Data last changed: \d{4}-\d\d-\d\d \d\d:\d\d UTC", html)
+    # and each file's row has its date, as a machine-readable time too
+    dated = re.findall(r'<td data-label="modified"><time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d\+00:00)">', html)
+    assert len(dated) == html.count('<td data-label="format">') == 6
     assert re.search(r"\d{1,3}(\u202f\d{3})+ octets", client.get("/download?lang=fr").text), "French groups digits its way"
 
 

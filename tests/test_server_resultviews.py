@@ -164,3 +164,20 @@ def test_the_bar_chart_and_a_default_view_comment(browser, server, shots):
         context.close()
     assert seen.problems() == []
 
+
+
+@pytest.mark.parametrize("lang, names", [
+    ("en", {"table": "Table", "response": "Response", "graph": "Graph", "timeline": "Timeline"}),
+    ("fr", {"table": "Tableau", "response": "Réponse", "graph": "Graphe", "timeline": "Chronologie"}),
+])
+def test_every_views_button_is_named_in_the_pages_language(browser, server, lang, names):
+    context, page, seen = open_query(browser, server, f"/query?name=founders&lang={lang}")
+    try:
+        page.locator(".yasr table.dataTable tbody tr").first.wait_for()
+        for view, name in names.items():
+            button = page.locator(".yasr .select_" + view)
+            assert button.inner_text().strip() == name
+            assert button.get_attribute("title") == name and button.get_attribute("aria-label") == name
+    finally:
+        context.close()
+    assert seen.problems() == []

@@ -149,7 +149,7 @@ def test_a_new_kind_is_shown_on_the_pages(roots, lang, word, role, sentence):
         page = client.get(f"/page/icom?lang={lang}").text
         tie = client.get(f"/page/hosting-icom-guest-house?lang={lang}").text
         guest = client.get(f"/page/guest-house?lang={lang}").text
-    said = re.search(r'<li class="tie-hosting"><p class="sentence">(.*?)</p>', page, re.S)
+    said = re.search(r'<li class="tie-hosting"><p class="sentence" id="tie-hosting-icom-guest-house">(.*?)</p>', page, re.S)
     assert said and html.unescape(re.sub(r"<[^>]+>", "", said.group(1))).split(" " + ("details" if lang == "en" else "détails"))[0].strip() == sentence
     assert said.group(1).count('href="/page/guest-house') == 1
     # the guest's diagram draws the tie in the kind's colour and dashes, and names it in the legend

@@ -115,8 +115,11 @@ def index(state: State, request: Request) -> Response:
     lang = lang_of(request)
     base = str(request.base_url).rstrip("/")
     files = _files(state)
+    # every file is made from the data as it stands, so each carries the data's date
+    modified = _modified(state)
     return HTMLResponse(render("download.html", lang, formats=files, triples=state.triples, base=base,
-                               modified=_modified(state).strftime("%Y-%m-%d %H:%M UTC"),
+                               modified=modified.strftime("%Y-%m-%d %H:%M UTC"),
+                               modified_iso=modified.isoformat(timespec="minutes"),
                                example=files[0],
                                switch=switch_url(request, lang)))
 

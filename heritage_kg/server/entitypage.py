@@ -250,15 +250,25 @@ class View:
             out.append({**self.sentence(signed, evidence), "href": None})
         return out
 
-    def infobox(self, statements: list[dict], heads: list[dict], same_as: list[dict], same_as_refs: list[int]) -> list[dict]:
+    def infobox(self, statements: list[dict], heads: list[dict], same_as: list[dict], same_as_refs: list[int],
+                anchors: dict[str, dict]) -> list[dict]:
         """The infobox's rows: founded, seat, website, Wikidata, the latest figures, and how
-        many ties of each group."""
+        many ties of each group. A founding or a figure whose sentence is on the page links to
+        it, where its sources fold out."""
         t, rows = self.t, []
+
+        def sourced(value: dict, tie: str) -> dict:
+            shown = anchors.get(tie)
+            if shown is None or not shown["evidence"]:
+                return value
+            return {**value, "anchor": shown["anchor"], "sources": len(shown["evidence"])}
+
         by_property = {row["iri"]: row for row in statements}
         for head in heads:
             if head["cls"] == "founding" and HKG + "founded" in head["roles"]:
                 place = next((o for p, o in self.out(ox.NamedNode(head["iri"])) if p == HKG + "place"), None)
-                vals = [{"text": self.said.date_of(head["iri"], self.lang) or head["label"], "href": page_url(head["iri"], self.lang)}]
+                vals = [sourced({"text": self.said.date_of(head["iri"], self.lang) or head["label"],
+                                 "href": page_url(head["iri"], self.lang)}, head["iri"])]
                 if place is not None:
                     vals.append(self.value(place))
                 rows.append({"label": t["founded"], "vals": vals, "refs": []})
@@ -274,7 +284,8 @@ class View:
             [h for h in figures if h["key"] == "9999"]
         if figures:
             rows.append({"label": t["figures"], "refs": [],
-                         "vals": [{"text": self.said.figure_of(h["iri"], self.lang), "href": page_url(h["iri"], self.lang)}
+                         "vals": [sourced({"text": self.said.figure_of(h["iri"], self.lang),
+                                           "href": page_url(h["iri"], self.lang)}, h["iri"])
                                   for h in figures[:paging.PER_PAGE]]})
         if self.names.is_a(self.iri, AGENT_CLASSES) and any(h["key"] != "9999" for h in heads):
             rows.append({"label": t["timeline"], "refs": [],
@@ -353,14 +364,17 @@ class View:
         same_as_refs = [e["n"] for e in evidence if SAME_AS in e["supports"]]
         headings = GROUPS.get(self.lang, GROUPS[DEFAULT])
         groups: list[dict] = []
+        anchors: dict[str, dict] = {}  # each tie shown: the sentence that says it, with its sources
         for item in ties:
             if not groups or groups[-1]["key"] != item["group"]:
                 groups.append({"key": item["group"], "heading": headings.get(item["group"], item["group"]), "sentences": []})
             said = groups[-1]["sentences"]
             same = next((s for s in said if s["text"] == item["text"]), None)
             if same is None:
-                said.append({**item, "also": []})
+                said.append({**item, "also": [], "anchor": "tie-" + item["iri"].rsplit("/", 1)[-1]})
+                anchors[item["iri"]] = said[-1]
             else:  # two ties that read alike (two sources' words for one partnership): one sentence
+                anchors[item["iri"]] = same
                 same["also"].append(item["href"])
                 same["evidence"] += [e for e in item["evidence"] if e not in same["evidence"]]
                 same["inferred"] = same["inferred"] or item["inferred"]
@@ -376,7 +390,7 @@ class View:
             comments=self.texts(pairs, PREFIXES["rdfs"] + "comment"),
             own_refs=[e["n"] for e in evidence if not e["supports"]],
             statements=statements, summary=self.summary(),
-            infobox=self.infobox(statements, heads, same_as, same_as_refs),
+            infobox=self.infobox(statements, heads, same_as, same_as_refs, anchors),
             groups=groups, ties_total=len(heads), pager=pager,
             pointing=cut_rows, citations=citations[:paging.PER_PAGE], citations_total=len(citations),
             citations_all=query_link(CITATIONS_QUERY.format(o=self.iri)),

@@ -38,7 +38,7 @@ DOWNLOADS = {
     "DESCRIBE": (("Turtle", "ttl"), ("JSON-LD", "jsonld")),
 }
 #: The words of the result views, for the page's script.
-VIEW_WORDS = ("view_graph", "view_graph_label", "view_timeline", "view_chart", "view_chart_label", "view_left_out", "view_failed")
+VIEW_WORDS = ("view_table", "view_response", "view_graph", "view_graph_label", "view_timeline", "view_chart", "view_chart_label", "view_left_out", "view_failed")
 #: The editor's text when the page is opened without a query.
 STARTER = """PREFIX hkg: <https://w3id.org/heritage-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -99,6 +99,8 @@
     document.querySelectorAll(".qp .yasr .yasr_btn").forEach(function (button) {
       var off = button.classList.contains("disabled");
       if ((button.getAttribute("aria-disabled") === "true") !== off) button.setAttribute("aria-disabled", off ? "true" : "false");
+      // its name is the view's, in the page's language ("Shows … view" is Yasr's English)
+      if (button.title && button.getAttribute("aria-label") !== button.title) button.setAttribute("aria-label", button.title);
     });
     // IRIs of this graph lead to their pages here rather than to w3id.org
     if (window.heritagePageOf) {

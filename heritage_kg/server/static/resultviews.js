@@ -291,6 +291,14 @@
     if (left > 0) note(this.yasr.resultsEl, words.view_left_out.replace("{n}", String(left)));
   };
 
+  // Yasr's own views name themselves in English as they are made: a name on their prototypes,
+  // which ignores that assignment, gives them the page's words
+  [["table", words.view_table], ["response", words.view_response]].forEach(function (pair) {
+    var plugin = Yasr.plugins[pair[0]];
+    if (!plugin || !pair[1]) return;
+    Object.defineProperty(plugin.prototype, "label", {
+      get: function () { return pair[1]; }, set: function () {}, configurable: true });
+  });
   Yasr.registerPlugin("graph", GraphView);
   Yasr.registerPlugin("timeline", TimelineView);
   Yasr.registerPlugin("chart", ChartView);
