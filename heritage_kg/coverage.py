@@ -41,7 +41,7 @@ WHERE {
   OPTIONAL { ?ev hkg:supports ?prop }
 }
 GROUP BY ?file ?title ?line ?node ?label ?kind ?phrase ?basis ?sourceKind
-ORDER BY DESC(STRSTARTS(?file, "seeds/")) ?file ?line ?node ?phrase
+ORDER BY DESC(STRSTARTS(?file, "seeds/")) ?file ?line ?node ?phrase ?kind ?basis
 """
 
 

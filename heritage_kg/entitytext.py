@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 
 import pyoxigraph as ox
 
+from .asof import HOLDS, UNDATED
 from .evidence import Evidence, evidence_of
 from .names import Names
+from .periods import Period
 from .project import ONTOLOGY_NS
 from .sentences import Sentence, Sentences
 from .words import DEFAULT, GRAMMAR, GROUPS, TEXT
@@ -26,11 +29,22 @@ def sources(store: ox.Store, said: Sentence) -> list[Evidence]:
     return sorted(found, key=lambda e: (e.source or "", int(e.line) if e.line and e.line.isdigit() else 0))
 
 
-def gather(store: ox.Store, iri: str, lang: str) -> dict:
-    """What ``describe`` shows of ``iri`` in ``lang``, as plain data."""
+def gather(store: ox.Store, iri: str, lang: str, as_of: tuple[Period, dict[str, str]] | None = None) -> dict:
+    """What ``describe`` shows of ``iri`` in ``lang``, as plain data; with ``as_of``, a date and
+    the statuses `asof.statuses` gave for it, only the ties that held then, and those the sources
+    do not date in a group of their own."""
     names = Names(store)
-    said = Sentences(store, names, GRAMMAR).about(iri, lang)
+    sentences = Sentences(store, names, GRAMMAR)
+    said = sentences.about(iri, lang)
     headings = GROUPS.get(lang, GROUPS[DEFAULT])
+    undated: list[Sentence] = []
+    if as_of is not None:
+        # as the pages do: a tie written as one property is dated by its subject where that is
+        # dated (a programme), else undated (a unit)
+        status = {id(s): as_of[1].get(s.tie, UNDATED if s.tie_property else None) for s in said}
+        undated = [s for s in said if status[id(s)] == UNDATED]
+        said = [s for s in said if status[id(s)] == HOLDS]
+        said += [replace(s, group="undated") for s in undated]
     descriptions = [q.object for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(DESCRIPTION), None)
                     if isinstance(q.object, ox.Literal)]
     mine = [d for d in descriptions if d.language == lang] or descriptions
@@ -47,7 +61,9 @@ def gather(store: ox.Store, iri: str, lang: str) -> dict:
         else:  # two ties that read alike, said once with the sources of both
             same["also"].append(sentence.tie)
             same["sources"] += [c for c in cited if c not in same["sources"]]
+    shown_date = sentences.write.date(as_of[0].text, lang)[0] if as_of is not None else None
     return {"iri": iri, "lang": lang, "label": str(names.label(iri, lang)),
+            **({"asOf": as_of[0].text, "asOfText": shown_date} if as_of is not None else {}),
             "kinds": [str(names.label(k, lang)) for k in names.kinds(iri)],
             "description": sorted(d.value for d in mine)[0] if mine else None, "groups": groups}
 
@@ -59,6 +75,8 @@ def render(found: dict, fmt: str = "text", width: int = 100) -> str:
         return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
     t = TEXT.get(found["lang"], TEXT[DEFAULT])
     lines = [found["label"], " · ".join(found["kinds"] + [found["iri"]])]
+    if "asOf" in found:
+        lines.append(t["as_of_banner"].format(date=found["asOfText"]))
     if found["description"]:
         lines += [""] + textwrap.wrap(found["description"], width)
     if not found["groups"]:

@@ -22,7 +22,7 @@ from .terms import PREFIXES
 
 _HEADER = "#+ "
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_TYPES = ("iri", "string", "integer", "date", "year", "boolean")
+_TYPES = ("iri", "string", "integer", "date", "year", "period", "boolean")
 #: The views a query's results can be shown in on the query page (its `#+ view:`), by the name
 #: a ``#defaultView:`` comment gives each, as on the Wikidata Query Service.
 VIEWS = {"table": "Table", "graph": "Graph", "timeline": "Timeline", "chart": "BarChart"}
@@ -100,6 +100,10 @@ class Param:
             if not re.fullmatch(r"\d{4}", text):
                 raise UsageError(f"{where}: {text!r} is not a year (YYYY)")
             return ox.Literal(text, datatype=ox.NamedNode(_XSD + "gYear"))
+        if self.type == "period":  # a day, a month or a year (the graph as of a date)
+            from .periods import period
+
+            return period(text, where).term
         if self.type == "boolean":
             if text not in ("true", "false"):
                 raise UsageError(f"{where}: {text!r} is not true or false")

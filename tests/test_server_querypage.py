@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -49,7 +51,7 @@ def test_page_lists_queries_and_shares_urls(client):
     page = client.get("/query", params={"name": "partners", "organisation": "iccrom"})
     assert page.status_code == 200
     for named in NAMED.values():
-        assert named.title in page.text
+        assert named.title in html.unescape(page.text)
     assert 'href="/query?name=partners&amp;organisation=iccrom&amp;lang=en"' in page.text
     assert "<script>" not in page.text, "no inline script: the CSP would refuse it"
 

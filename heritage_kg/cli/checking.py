@@ -171,6 +171,9 @@ def list_queries(ctx, fmt):
 @click.option("--sparql", "sparql_text", help="Run this SPARQL text instead of a named query or file.")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
               help="Set a parameter of a named query; repeatable.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="The date of a query that asks what held on a date (YYYY, YYYY-MM or YYYY-MM-DD), "
+                   "such as 'as-of': its date parameter.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default=None,
               help="table (default), csv, tsv, json, xml, md for SELECT/ASK; ttl (default), nt, jsonld, xml for "
                    "CONSTRUCT/DESCRIBE; with -o, the file's suffix chooses when this is not given.")
@@ -186,7 +189,7 @@ def list_queries(ctx, fmt):
 @output_option
 @click.pass_context
 @with_progress
-def query(ctx, query, sparql_text, params, fmt, endpoint, graph_iri, timeout, allow_service, store_dir, output):
+def query(ctx, query, sparql_text, params, as_of, fmt, endpoint, graph_iri, timeout, allow_service, store_dir, output):
     """Run a named query (QUERY is its name), a .rq file, or - for stdin.
 
     Parameters are bound as typed RDF terms, never pasted into the query text; an IRI parameter
@@ -198,6 +201,7 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, graph_iri, timeout, al
     Examples:
       heritage-kg query founders
       heritage-kg query partners -p organisation icom --format csv
+      heritage-kg query as-of -p organisation icom --as-of 1999
       heritage-kg query --sparql 'SELECT ?o WHERE { ?o a hkg:Organisation } LIMIT 5'
       heritage-kg query agreements --endpoint http://localhost:7878/query
       heritage-kg query agreements --endpoint http://localhost:7878/query --graph https://w3id.org/heritage-kg/graph
@@ -226,6 +230,8 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, graph_iri, timeout, al
     if chosen not in fits:
         given = f"--format {fmt}" if fmt is not None else f"-o {output}"
         raise UsageError(f"{given}: a {named.form} answer is written as one of {', '.join(fits)}")
+    if as_of is not None:
+        given = _with_date(project, named, given, as_of)
     if given and not named.params:
         raise UsageError(f"query {named.name!r} takes no parameters")
     bindings = named.bindings(given)
@@ -251,3 +257,19 @@ def query(ctx, query, sparql_text, params, fmt, endpoint, graph_iri, timeout, al
     if result.incomplete:
         click.echo(f"warning: incomplete result: {result.incomplete}", err=True)
         sys.exit(1)
+
+
+def _with_date(project, named, given: dict, as_of: str) -> dict:
+    """The parameters with ``--as-of`` given to the query's date parameter (its one of type
+    period)."""
+    from ..periods import period
+    from ..queries import catalogue
+
+    dated = [p.name for p in named.params if p.type == "period"]
+    if not dated:
+        able = sorted(q.name for q in catalogue(project.query_files()).values() if any(p.type == "period" for p in q.params))
+        raise UsageError(f"--as-of: query {named.name!r} takes no date" + (f" (the queries that do: {', '.join(able)})" if able else ""))
+    if dated[0] in given:
+        raise UsageError(f"--as-of: parameter {dated[0]!r} is given with -p too")
+    period(as_of, "--as-of")  # a bad date is named as the option it came from
+    return {**given, dated[0]: as_of}

@@ -33,12 +33,15 @@ def stats(ctx, fmt, store_dir):
 @click.argument("entity")
 @click.option("--lang", type=click.Choice(DATA_LANGUAGES), default="en", show_default=True,
               help="The language of the sentences.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Only the ties that held on this date (YYYY, YYYY-MM or YYYY-MM-DD), and those the sources "
+                   "do not date, apart; the rules are in docs/data-model.md.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @store_option
 @output_option
 @click.pass_context
 @with_progress
-def describe(ctx, entity, lang, fmt, store_dir, output):
+def describe(ctx, entity, lang, as_of, fmt, store_dir, output):
     """Say an entity's ties as sentences, grouped by kind, each with its sources.
 
     ENTITY is a slug (icom), a prefixed name (kg:icom) or an IRI.
@@ -48,19 +51,25 @@ def describe(ctx, entity, lang, fmt, store_dir, output):
       heritage-kg describe icom
       heritage-kg describe blue-shield --lang fr
       heritage-kg describe mou-icom-aliph-2022 --format json
+      heritage-kg describe blue-shield --as-of 1997
     """
     import pyoxigraph as ox
 
+    from ..asof import statuses
     from ..entitytext import gather, render
+    from ..periods import period
     from ..errors import UsageError
     from ..output import emit
     from ..queries import Param
 
     iri = Param("entity", "iri").term(entity).value
-    store = published(project_of(ctx), store_dir)
+    when = period(as_of, "--as-of") if as_of is not None else None
+    project = project_of(ctx)
+    store = published(project, store_dir)
     if next(store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is None:
         raise UsageError(f"entity {entity!r}: no such entity in the graph ({iri})")
-    emit(render(gather(store, iri, lang), fmt), output)
+    dated = (when, statuses(store, project.folder("queries"), iri, when)) if when is not None else None
+    emit(render(gather(store, iri, lang, dated), fmt), output)
 
 
 @click.command()

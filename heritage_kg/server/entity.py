@@ -13,6 +13,10 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..asof import HOLDS, UNDATED
+from ..asof import statuses as asof_statuses
+from ..errors import UsageError
+from ..periods import Period, period
 from ..jsonld import embedded_jsonld
 from ..project import ENTITY_NS, VOCAB_NS
 from ..serialise import serialise_triples
@@ -102,25 +106,46 @@ def handlers(state: State) -> dict:
             return problem(request, 404, said("error_nothing_called", name=repr(key)))
         lang = lang_of(request)
         view = View(names(state), authored_graph(state), iri, lang, sentences(state))
+        asked = request.query_params.get("asOf")
+        try:
+            when = period(asked, "asOf") if asked is not None else None
+        except UsageError:
+            return problem(request, 400, said("error_bad_date", name="asOf", given=repr(asked[:40])))
         try:
             number = paging.requested(request)
-            if already_cached(state, ("page", iri, lang, number)):
+            cache_key = ("page", iri, lang, number) + ((when.text,) if when is not None else ())
+            if already_cached(state, cache_key):
                 # made before, when its number was checked: the list is not needed again
                 found = shown = pager = None
             else:
                 # checked before anything is kept under the page's number
                 found = incoming(state, view)
-                shown, pager = paging.cut(found[0], number, request)
+                if when is not None:
+                    found = as_of(state, view, found, when)
+                shown, pager = paging.cut(found[0], number, request, keep=("asOf",))
         except paging.BadPage as bad:
             return problem(request, bad.status, bad.message)
 
         def make() -> str:
-            built = view.build(key, embedded_jsonld(state.store, iri), found, shown, pager)
-            return render("entity.html", lang, e=built, switch=switch_url(request, lang, keep=("p",)))
+            built = view.build(key, embedded_jsonld(state.store, iri), found, shown, pager, when)
+            return render("entity.html", lang, e=built, switch=switch_url(request, lang, keep=("p", "asOf")))
 
-        return cacheable(request, state, ("page", iri, lang, number), make, "text/html; charset=utf-8")
+        return cacheable(request, state, cache_key, make, "text/html; charset=utf-8")
 
     return {"entity-iri": entity_iri, "concept-iri": concept_iri, "entity-data": data, "entity-page": page}
+
+
+def as_of(state: State, view: View, found: tuple, when: Period) -> tuple:
+    """What `incoming` found, with only the ties that held as of ``when``, and after them, marked,
+    those the sources do not date (a tie written as one property has no dates: undated)."""
+    statuses = asof_statuses(state.store, state.project.folder("queries"), view.iri, when)
+    heads, *rest = found
+    # a tie written as one property is dated by its subject where that is dated (a programme
+    # run by the node); one whose subject the query does not know (a unit) has no date
+    status = [statuses.get(head["iri"], UNDATED if head.get("direct") else None) for head in heads]
+    held = [head for head, s in zip(heads, status) if s == HOLDS]
+    undated = [{**head, "undated": True} for head, s in zip(heads, status) if s == UNDATED]
+    return (held + undated, *rest)
 
 
 def incoming(state: State, view: View) -> tuple[list[dict], list[dict], list[dict]]:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from ..periods import Period
 from ..evidence import evidence_of
 from ..names import AGENT_CLASSES, DATA_LANGS, STATEMENT_CLASSES, Names, fold, local_name
 from ..project import ONTOLOGY_NS
@@ -91,6 +92,8 @@ class EntityPage:
     #: Its description as data: a link per RDF format, and the JSON-LD embedded in the page.
     formats: list[dict]
     jsonld: dict
+    #: The date the ties are shown as of (``?asOf=``): as asked, and as the language writes it.
+    as_of: dict | None = None
 
 
 class View:
@@ -347,14 +350,16 @@ class View:
                     out.append({"text": form.value, "lang": form.language, "dates": self.said.held(o, self.lang), "key": key})
         return sorted(out, key=lambda n: (n["key"], n["text"]))
 
-    def build(self, key: str, jsonld: dict, incoming: tuple, shown: list[dict], pager: paging.Pager | None) -> EntityPage:
-        """What the template shows, from what `incoming` found and the ties of the page shown."""
+    def build(self, key: str, jsonld: dict, incoming: tuple, shown: list[dict], pager: paging.Pager | None,
+              when: Period | None = None) -> EntityPage:
+        """What the template shows, from what `incoming` found and the ties of the page shown
+        (as of ``when``, if given: `entity.as_of` has kept only those)."""
         pairs = self.out(self.node)
         evidence = self.evidence(self.node)
         for n, item in enumerate(evidence, 1):
             item["n"] = n
         heads, pointing, citations = incoming
-        ties = [self.tie(head) for head in shown]
+        ties = [{**self.tie(head), "group": "undated"} if head.get("undated") else self.tie(head) for head in shown]
         # the other long lists show their first page, and a query for the whole of them
         cut_rows = [{**row, "vals": row["vals"][:paging.PER_PAGE], "more": len(row["vals"]) - paging.PER_PAGE,
                      "all": query_link(POINTING_QUERY.format(p=row["iri"], o=self.iri, lang=self.lang))}
@@ -401,6 +406,8 @@ class View:
             formats=[{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "href": f"/data/{key}{f.suffix}"}
                      for f in DATA_FORMATS.values()],
             jsonld=jsonld,
+            as_of={"text": when.text, "written": self.said.write.date(when.text, self.lang)[0],
+                   "all": with_lang("/page/" + key, self.lang)} if when is not None else None,
         )
 
 

@@ -7,8 +7,9 @@ hosts a programme. Its state is all in the address, so a view can be shared:
 
 - ``kind=agreement&kind=founding``: only these kinds of tie (default: all);
 - ``type=IntergovernmentalOrganisation``: only these kinds of organisation (default: all);
-- ``year=1995``: the network as it stood that year (ties begun later, ties ended before, and
-  organisations founded later hidden; undated ties kept and marked);
+- ``asOf=1995-06-01`` (a day, a month or a year), or ``year=1995`` for short: the network as it
+  stood then, by the rules of the named query ``as-of`` (docs/data-model.md): ties begun later,
+  ties ended before, and organisations founded later hidden; undated ties kept and marked;
 - ``around=icom&steps=2``: only what is within two ties of ICOM (several, comma-separated);
 - ``focus=icom``: the organisation selected, centred and summarised.
 
@@ -30,7 +31,9 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .. import network
+from .. import asof, network
+from ..periods import Period, period
+from ..errors import UsageError
 from ..names import Names, fold, local_name
 from ..project import ENTITY_NS, ONTOLOGY_NS
 from ..ties import DASHES
@@ -91,6 +94,8 @@ class Filters:
     around: tuple[str, ...]
     steps: int
     focus: str | None
+    #: The date asked for (``asOf``, or ``year`` as its shorthand), whose year is ``year``.
+    as_of: Period | None = None
 
 
 def group_of(known: Names, iri: str) -> str:
@@ -202,17 +207,25 @@ def shown(state: State, v: View, filters: Filters) -> tuple[list[str], list[int]
         return year is None or every.founded.get(n, year) <= year
 
     passing = {n for n in v.nodes if node_passes(n)}
+    # as of a date: the rules of the named query as-of, for every tie at once (a tie written as
+    # one property has no dates; a programme's line is dated by the programme)
+    statuses = None if filters.as_of is None else state.cached(
+        ("as-of", filters.as_of), lambda: asof.statuses(state.store, state.project.folder("queries"), None, filters.as_of))
     edges, undated = [], set()
     for index, e in enumerate(v.edges):
         if filters.kinds is not None and e.kind not in filters.kinds:
             continue
         if e.source not in passing or e.target not in passing:
             continue
-        if year is not None and not network.holds_in(e, year):
-            continue
+        if statuses is not None:
+            # as the pages do: a tie written as one property is dated by its subject where that
+            # is dated (a programme), else undated (a unit)
+            status = statuses.get(e.tie or e.source, asof.UNDATED if e.tie is None else None)
+            if status not in (asof.HOLDS, asof.UNDATED):
+                continue
+            if status == asof.UNDATED:
+                undated.add(index)
         edges.append(index)
-        if year is not None and e.first_year is None:
-            undated.add(index)
     touched = {n for i in edges for n in (v.edges[i].source, v.edges[i].target)}
     nodes = [n for n in v.nodes if n in passing and (group_of(known, n) == "organisation" or n in touched)]
     return nodes, edges, undated
@@ -241,19 +254,26 @@ def parse(state: State, request: Request) -> Filters:
     type_names = {local_name(k) for cls in ("Organisation", "OrganisationalUnit")
                   for n in known.instances.get(ONTOLOGY_NS + cls, []) for k in known.kinds(n)}
     types = chosen("type", type_names)
-    year = None
+    year = when = None
     if params.get("year"):
         text = params["year"]
         if not (text.isdigit() and 1 <= int(text) <= 9999):
             raise BadView(400, said("error_year", given=repr(text[:20])))
         year = int(text)
+        when = Period(f"{year:04d}")
+    if params.get("asOf"):  # a day, a month or a year; the year slider shows its year
+        try:
+            when = period(params["asOf"], "asOf")
+        except UsageError:
+            raise BadView(400, said("error_bad_date", name="asOf", given=repr(params["asOf"][:40]))) from None
+        year = when.year
     around = tuple(resolve(known, slug, "around") for raw in params.getlist("around") for slug in raw.split(",") if slug)
     steps_text = params.get("steps", "1")
     if not (steps_text.isdigit() and 1 <= int(steps_text) <= MAX_STEPS):
         raise BadView(400, said("error_steps", given=repr(steps_text[:20]), most=MAX_STEPS))
     focus = resolve(known, params["focus"], "focus") if params.get("focus") else None
     return Filters(kinds, None if types is None else frozenset(ONTOLOGY_NS + t for t in types), year, extras,
-                   tuple(sorted(set(around))), int(steps_text), focus)
+                   tuple(sorted(set(around))), int(steps_text), focus, when)
 
 
 def resolve(known: Names, text: str, name: str) -> str:

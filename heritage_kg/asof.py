@@ -1,0 +1,36 @@
+"""The graph as of a date: which of a node's ties held on a day, in a month or in a year.
+
+The rules are the named query ``as-of`` (queries/as-of.rq, described in docs/data-model.md);
+the pages, ``describe`` and the explorer ask it, so that all of them agree with it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .periods import Period
+from .queries import bind_values, read_query
+
+#: A tie that held on the date, and one whose start the sources do not give.
+HOLDS, UNDATED = "holds", "undated"
+
+
+@lru_cache(maxsize=4)
+def _query(queries: Path):
+    return read_query(queries / "as-of.rq")
+
+
+def statuses(store: ox.Store, queries: Path, node: str | None, when: Period) -> dict[str, str]:
+    """Each tie of ``node`` (of every node, for None), by IRI: whether it held as of ``when``
+    ("holds"), had not begun ("not yet"), had ended ("ended"), or is undated ("undated")."""
+    query = _query(queries)
+    given = {"asOf": when.text, "all": "true"} | ({"organisation": f"<{node}>"} if node is not None else {})
+    chosen = {name: term for name, term in query.bindings(given).items() if name in given}
+    text = bind_values(query.text, chosen, query.name)
+    found: dict[str, str] = {}
+    for row in store.query(text):
+        found[row["tie"].value] = row["status"].value
+    return found
