@@ -122,7 +122,7 @@ def handlers(state: State) -> dict:
                 found = incoming(state, view)
                 if when is not None:
                     found = as_of(state, view, found, when)
-                shown, pager = paging.cut(found[0], number, request, keep=("asOf",))
+                shown, pager = paging.cut(found[0], number, request, keep=("asOf",), per=paging.TIES_PER_PAGE)
         except paging.BadPage as bad:
             return problem(request, bad.status, bad.message)
 
@@ -154,7 +154,7 @@ def incoming(state: State, view: View) -> tuple[list[dict], list[dict], list[dic
     smaller list is made with its only page: kept for every node, these lists held most of the
     objects the garbage collector walks, and its pauses grew with them (docs/scaling.md)."""
     return state.cached(("incoming", view.iri, view.lang), view.incoming,
-                        keep=lambda found: len(found[0]) > paging.PER_PAGE)
+                        keep=lambda found: len(found[0]) > paging.TIES_PER_PAGE)
 
 
 #: Entities and concepts that more than a page of named subjects point at: the candidates for

@@ -383,6 +383,9 @@ class View:
                 same["also"].append(item["href"])
                 same["evidence"] += [e for e in item["evidence"] if e not in same["evidence"]]
                 same["inferred"] = same["inferred"] or item["inferred"]
+        for group in groups:
+            for item in group["sentences"]:
+                item["cited"] = cited(item["evidence"])
         return EntityPage(
             iri=self.iri, key=key,
             label=self.names.label(self.iri, self.lang),
@@ -409,6 +412,19 @@ class View:
             as_of={"text": when.text, "written": self.said.write.date(when.text, self.lang)[0],
                    "all": with_lang("/page/" + key, self.lang)} if when is not None else None,
         )
+
+
+def cited(evidence: list[dict]) -> list[dict]:
+    """A tie's evidence as its fold-out lists it: the key phrases of one place (a source, its
+    line and section, stated or inferred for one reason) under one citation, in the order the
+    places first come."""
+    places: dict[tuple, dict] = {}
+    for ev in evidence:
+        key = (ev["source"]["text"] if ev["source"] else None, ev["line"], ev["section"], ev["inferred"], ev["reason"])
+        place = places.setdefault(key, {**ev, "phrases": []})
+        if ev["phrase"]:
+            place["phrases"].append({"text": ev["phrase"], "lang": ev["phrase_lang"]})
+    return list(places.values())
 
 
 POINTING_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -16,6 +16,9 @@ from ..words import said
 from .site import lang_of
 
 PER_PAGE = 100
+#: The ties an entity's page says at a time: each is a sentence with its sources, so that a hub's
+#: page stays under 100 KB.
+TIES_PER_PAGE = 50
 
 
 class BadPage(Exception):
@@ -64,16 +67,16 @@ def url_of(request: Request, page: int, keep: tuple[str, ...] = ()) -> str:
     return request.url.path + ("?" + urlencode(params) if params else "")
 
 
-def cut(items: list, page: int, request: Request, keep: tuple[str, ...] = ()) -> tuple[list, Pager | None]:
-    """The items of ``page``, and a pager (None when everything fits on one page) whose links
-    keep the parameters named in ``keep``."""
-    pages = max(1, -(-len(items) // PER_PAGE))
+def cut(items: list, page: int, request: Request, keep: tuple[str, ...] = (), per: int = PER_PAGE) -> tuple[list, Pager | None]:
+    """The items of ``page``, ``per`` a page, and a pager (None when everything fits on one
+    page) whose links keep the parameters named in ``keep``."""
+    pages = max(1, -(-len(items) // per))
     if page > pages:
         raise BadPage(404, said("error_page_one" if pages == 1 else "error_page_beyond", page=page, pages=pages))
     if pages == 1:
         return items, None
-    start = (page - 1) * PER_PAGE
-    shown = items[start:start + PER_PAGE]
+    start = (page - 1) * per
+    shown = items[start:start + per]
     return shown, Pager(page, pages, start + 1, start + len(shown), len(items),
                         url_of(request, page - 1, keep) if page > 1 else None,
                         url_of(request, page + 1, keep) if page < pages else None)
