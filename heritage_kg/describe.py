@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyoxigraph as ox
 
 from . import RELEASE_DATE, __version__
@@ -19,9 +21,22 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(PREFIXES[prefix] + local) if prefix in PREFIXES and "//" not in iri else ox.NamedNode(iri)
 
 
-def describe(stats: dict) -> list[ox.Triple]:
+@dataclass(frozen=True)
+class Edition:
+    """Which edition of the dataset a description gives: its version and the day it was issued."""
+
+    version: str
+    issued: str
+
+
+#: The package's own: what a dump says when no release of the data says otherwise.
+PACKAGE = Edition(__version__, RELEASE_DATE)
+
+
+def describe(stats: dict, edition: Edition = PACKAGE) -> list[ox.Triple]:
     """Triples describing the dataset, from the counts of `stats.compute` (taken before the
-    description is added)."""
+    description is added), as ``edition`` of it."""
+    version, issued = edition.version, edition.issued
     ds = ox.NamedNode(DATASET)
     out: list[ox.Triple] = []
     add = lambda s, p, o: out.append(ox.Triple(s, _n(p), o))
@@ -41,10 +56,9 @@ def describe(stats: dict) -> list[ox.Triple]:
     for p in ("dcterms:license", "schema:license"):
         add(ds, p, licence)
     for p in ("owl:versionInfo", "schema:version", "dcat:version"):
-        add(ds, p, ox.Literal(__version__))
-    issued = ox.Literal(RELEASE_DATE, datatype=ox.NamedNode(_XSD + "date"))
+        add(ds, p, ox.Literal(version))
     for p in ("dcterms:issued", "schema:datePublished"):
-        add(ds, p, issued)
+        add(ds, p, ox.Literal(issued, datatype=ox.NamedNode(_XSD + "date")))
     add(ds, "void:triples", integer(stats["triples"]))
     add(ds, "void:entities", integer(stats["entities"]))
     add(ds, "void:uriSpace", ox.Literal(BASE + "id/"))

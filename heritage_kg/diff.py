@@ -92,7 +92,7 @@ def _name(iri: str, snap: dict) -> str:
     return iri.removeprefix(ENTITY_NS)
 
 
-def _describe(iri: str, snap: dict, table: TieKinds, below: dict[str, set[str]]) -> str:
+def _describe(iri: str, snap: dict, table: TieKinds, below: dict[str, set[str]], words: dict[str, str]) -> str:
     """What ``iri`` is, in words: a tie by its kind and its sides (a side property's
     sub-properties count, as hkg:funder does for hkg:party), anything else by its class and name."""
     e = snap[iri]
@@ -104,7 +104,7 @@ def _describe(iri: str, snap: dict, table: TieKinds, below: dict[str, set[str]])
         return f"{word} between {' and '.join(sides)}" if len(kind.sides) == 1 and len(sides) > 1 else \
             f"{word} {' / '.join(sides)}"
     kind_name = sorted(e["types"])[0] if e["types"] else "entity"
-    return f"{kind_name} {_name(iri, snap)}"
+    return f"{words.get(_H + kind_name, kind_name)} {_name(iri, snap)}"
 
 
 def _below(store: ox.Store) -> dict[str, set[str]]:
@@ -126,11 +126,15 @@ def diff(old: ox.Store, new: ox.Store, fallback: ox.Store | None = None) -> list
             table, below = read_tie_kinds(store), _below(store)
             if table.kinds:
                 break
+    # a class by its English name ("non-governmental organisation"), from the same version
+    words = {row[0].value: row[1].value for row in store.query(
+        'SELECT ?class ?word WHERE { ?class a <http://www.w3.org/2002/07/owl#Class> ; '
+        f'<{_LABEL}> ?word FILTER(LANG(?word) = "en") }}')} if store is not None else {}
     changes: list[Change] = []
     for iri in sorted(set(b) - set(a)):
-        changes.append(Change("added", iri, f"{_describe(iri, b, table, below)} added"))
+        changes.append(Change("added", iri, f"{_describe(iri, b, table, below, words)} added"))
     for iri in sorted(set(a) - set(b)):
-        changes.append(Change("removed", iri, f"{_describe(iri, a, table, below)} removed"))
+        changes.append(Change("removed", iri, f"{_describe(iri, a, table, below, words)} removed"))
     for iri in sorted(set(a) & set(b)):
         ea, eb = a[iri], b[iri]
         for lang in sorted(set(ea["labels"]) | set(eb["labels"])):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .describe import describe
+from .describe import PACKAGE, Edition, describe
 from .formats import RDF_FORMATS
 from .keptexport import FORMAT as KEPT_FORMAT, KeptExport
 from .progress import phase
@@ -27,7 +27,8 @@ class Export:
     triples: int
 
 
-def make_export(store: ox.Store, fmt: str, kept: KeptExport | None = None, graph: int | None = None) -> Export:
+def make_export(store: ox.Store, fmt: str, kept: KeptExport | None = None, graph: int | None = None,
+                edition: Edition = PACKAGE) -> Export:
     """The export of ``store`` in ``fmt``.
 
     ``kept`` is the N-Triples export an on-disk store keeps (`store.dump_file`), checked against
@@ -38,7 +39,7 @@ def make_export(store: ox.Store, fmt: str, kept: KeptExport | None = None, graph
     with phase(f"writing the export as {RDF_FORMATS[fmt].suffix.lstrip('.')}" if fmt in RDF_FORMATS else "writing the export"):
         if kept is None:
             stats = figures(store)
-            description = describe(stats)
+            description = describe(stats, edition)
             body = serialise_store_utf8(store, fmt, description=description)
             # blank nodes are labelled by their content, so two with the same content are one in
             # the export: its triples are counted in its N-Triples form, a line each
@@ -50,15 +51,15 @@ def make_export(store: ox.Store, fmt: str, kept: KeptExport | None = None, graph
             return Export(text, counted, kept.triples)
         # only N-Quads and TriG need to know which lines are the description: they put it in the
         # default graph
-        description = describe(figures(store)) if fmt in ("nq", "trig") else []
+        description = describe(figures(store), edition) if fmt in ("nq", "trig") else []
         made = serialise_export_utf8(text, fmt, description)
         body = made if made is not None else serialise_store_utf8(store, fmt, description=description)
         return Export(body, counted, kept.triples)
 
 
-def export_utf8(store: ox.Store, fmt: str, kept: KeptExport | None = None) -> bytes:
+def export_utf8(store: ox.Store, fmt: str, kept: KeptExport | None = None, edition: Edition = PACKAGE) -> bytes:
     """The export's bytes: what a file or an HTTP body holds."""
-    return make_export(store, fmt, kept).body
+    return make_export(store, fmt, kept, edition=edition).body
 
 
 def export(store: ox.Store, fmt: str) -> str:

@@ -28,9 +28,7 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
 
 
 def write_atomic(path: Path, text: str | bytes | None = None, source: Path | None = None) -> None:
@@ -91,6 +89,41 @@ def write_many(texts: dict[Path, str]) -> None:
         raise
     for tmp, path in written:
         os.replace(tmp, path)
+
+
+def write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    """Write a new folder of files (names relative to it, with "/" for sub-folders), all or
+    none: they are written in a scratch folder beside it, which is renamed into place once every
+    file is there; ``folder`` may exist if it is empty."""
+    folder = folder.absolute()
+    scratch.sweep(folder)
+    try:
+        building = scratch.make_folder(folder)
+    except OSError as error:
+        raise UsageError(f"{folder}: cannot write: {error.strerror or error}") from None
+    try:
+        mode = _mode_for(folder / "-")
+        for name, body in files.items():
+            path = building / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+            os.chmod(path, mode)
+        os.chmod(building, 0o777 & ~_umask())
+        if folder.is_dir():
+            folder.rmdir()  # empty, as the command checked: the rename needs it gone
+        os.rename(building, folder)
+    except OSError as error:
+        shutil.rmtree(building, ignore_errors=True)
+        raise UsageError(f"{folder}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 def _forget(texts: dict, written: list) -> None:

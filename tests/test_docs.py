@@ -50,8 +50,9 @@ def _examples() -> list[tuple[str, str]]:
 
 
 #: The order the examples run in, so that each finds what an earlier one made: the store, the
-#: graph published to the server.
-_FIRST = ("load", "export", "publish")
+#: graph published to the server; and a release before `add` and `fmt` change the files a
+#: release must find as they were committed.
+_FIRST = ("load", "export", "publish", "release")
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 errors to exit codes (0 success, 1 the data or the query failed, 2 a usage error).
 
 The commands live by what they do: checking.py (validate, queries, query), publishing.py (load,
-export, publish, serve), viewing.py (stats, describe, graph, timeline, diff, coverage) and
-curating.py (reconcile, fmt, add, source); options.py holds what they share. Heavy libraries are imported inside the commands, so that ``heritage-kg --help`` stays fast.
+export, publish, serve), viewing.py (stats, describe, graph, timeline, diff, coverage),
+curating.py (reconcile, fmt, add, source) and releasing.py (release, site); options.py holds what they share. Heavy libraries are imported inside the commands, so that ``heritage-kg --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..guard import Group
 from .checking import list_queries, query, validate
 from .curating import add, fmt, reconcile, source
 from .publishing import export, load, publish, serve
+from .releasing import release, site
 from .viewing import coverage, describe, diff, graph, stats, timeline
 
 
@@ -40,7 +41,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 
 for command in (validate, list_queries, query, export, load, publish, stats, describe, graph, timeline, diff, coverage,
-                reconcile, fmt, add, source, serve):
+                reconcile, fmt, add, source, serve, release, site):
     cli.add_command(command)
 
 

@@ -37,7 +37,7 @@ def _tag_of(sha256: str) -> str:
 def _dump(state: State, fmt: str) -> tuple[bytes, str]:
     """The dump in ``fmt``, made once, and its SHA-256 (hexadecimal)."""
     def make():
-        body = export_utf8(state.store, fmt, state.kept_dump)
+        body = export_utf8(state.store, fmt, state.kept_dump, state.settings.edition)
         return body, hashlib.sha256(body).hexdigest()
     return state.cached(("dump", fmt), make)
 
@@ -131,7 +131,7 @@ def void(state: State, request: Request) -> Response:
         return PlainTextResponse("Not acceptable: the description is available as " + ", ".join(offers) + ".\n", status_code=406)
 
     def make():
-        body = serialise_triples(describe(compute(state.store)), offers[media]).encode("utf-8")
+        body = serialise_triples(describe(compute(state.store), state.settings.edition), offers[media]).encode("utf-8")
         return body, _tag(body)
 
     body, etag = state.cached(("void", media), make)

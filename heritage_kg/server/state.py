@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..describe import PACKAGE, Edition
 from ..names import Names
 from ..project import Project
 
@@ -27,6 +28,8 @@ class Settings:
     workers: int = 2
     #: Public base of entity IRIs; the server answers for them under its own host.
     base: str = "https://w3id.org/heritage-kg/"
+    #: The edition the dumps and the VoID description say they are (a release's, for its site).
+    edition: Edition = PACKAGE
 
 
 @dataclass

@@ -1,0 +1,305 @@
+"""The linked-data site as static files, for any static host (`heritage-kg site -o DIR`).
+
+The pages are the server's own: each is asked of the web application in this process, and its
+links are rewritten to the files written here, relative to the page, so that the folder works
+from any address. A page's language is in its file name (``page/icom.en.html``,
+``page/icom.fr.html``); a list of more than one page adds its number (``page/icom.en.p2.html``).
+What only a server can answer is answered in the browser by ``static/offline.js``: SPARQL over
+the dump with Oxigraph's WebAssembly build (loaded on the query page only), the named queries'
+parameters, and the search, from ``search-index.json``. docs/static-site.md says what a host
+needs for redirects and content negotiation, and what is lost without a server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import posixpath
+import re
+from collections import deque
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from .describe import PACKAGE, Edition
+from .names import fold
+from .project import BASE, ENTITY_NS, VOCAB_NS, Project
+from .words import DEFAULT, LANGS, TEXT
+
+#: The start of the crawl: each language's home page, and what no page links to.
+_SEEDS = ("/download", "/.well-known/void", "/context.jsonld", "/ontology.ttl", "/kinds")
+#: Links that carry a parameter the static pages keep in the file name, by path.
+_PAGED = re.compile(r"^/(page/.+|kinds(/[^./]+)?|ontology)$")
+#: Pages whose script reads the address (``?q=``, ``?query=``, ``?name=``): the parameters stay.
+_SCRIPTED = {"/search": "search", "/query": "query", "/sparql": "query"}
+#: Pages drawn by a script from a server's answers; the static site has their whole view.
+_WHOLE = {"/network": "network", "/timeline": "timeline"}
+#: The address the pages are asked at, which they write in their examples.
+_ASKED_AT = "http://site"
+_LINK = re.compile(r'\b(href|src|action)="([^"]*)"')
+#: The Content-Security-Policy of the static pages: the server's; the query page's also lets the
+#: browser compile WebAssembly ('wasm-unsafe-eval'), which Oxigraph needs and nothing else does.
+_WASM = "'wasm-unsafe-eval'"
+
+
+def target(url: str, lang: str) -> tuple[str, str] | None:
+    """The file a site address is written to, and the part of the address its page's script
+    still reads (``q=...``), or None for an address the static site cannot answer."""
+    parts = urlsplit(url)
+    path, params = parts.path, dict(parse_qsl(parts.query))
+    lang = params.pop("lang", lang)
+    if lang not in LANGS:
+        lang = DEFAULT
+    if path.startswith(("/static/", "/data/", "/download/")) or re.fullmatch(r"/ontology\.\w+|/kinds/[^/]+\.\w+|/context\.jsonld", path):
+        return path[1:], ""
+    if path == "/.well-known/void":
+        return "void.ttl", ""
+    if path == "/":
+        return f"index.{lang}.html", ""
+    if path.startswith("/id/"):
+        return f"page/{path[4:]}.{lang}.html", ""
+    if path.startswith("/vocab/"):
+        return f"page/vocab/{path[7:]}.{lang}.html", ""
+    if path in ("/download",):
+        return f"download.{lang}.html", ""
+    if path in _SCRIPTED:
+        kept = {k: v for k, v in params.items() if path != "/sparql"}
+        return f"{_SCRIPTED[path]}.{lang}.html", urlencode(kept)
+    if path in _WHOLE:
+        return f"{_WHOLE[path]}.{lang}.html", ""
+    if _PAGED.match(path):
+        page = params.get("p", "1")
+        return f"{path[1:]}.{lang}" + (f".p{page}" if page.isdigit() and page != "1" else "") + ".html", ""
+    return None
+
+
+def _fetch_url(url: str, lang: str) -> str:
+    """The address to ask the application for the file `target` gives ``url``: a file's own
+    path; a page's, in its language, with its number if it has one."""
+    parts = urlsplit(url)
+    params = dict(parse_qsl(parts.query))
+    if not target(url, lang)[0].endswith(".html"):
+        return parts.path
+    keep = {"lang": params.get("lang", lang)}
+    if _PAGED.match(parts.path) and params.get("p", "1").isdigit() and params.get("p", "1") != "1":
+        keep["p"] = params["p"]
+    return parts.path + "?" + urlencode(keep)
+
+
+class _App:
+    """Asks an ASGI application for addresses, in this process, as a browser would."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def get(self, url: str, accept: str = "text/html") -> tuple[int, str, bytes]:
+        parts = urlsplit(url)
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+                 "path": parts.path, "raw_path": parts.path.encode(), "query_string": parts.query.encode(),
+                 "root_path": "", "headers": [(b"host", _ASKED_AT[7:].encode()), (b"accept", accept.encode())],
+                 "client": ("127.0.0.1", 0), "server": (_ASKED_AT[7:], 80)}
+        answer = {"status": 0, "type": "", "body": []}
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+                answer["type"] = dict(message.get("headers", [])).get(b"content-type", b"").decode()
+            elif message["type"] == "http.response.body":
+                answer["body"].append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        return answer["status"], answer["type"], b"".join(answer["body"])
+
+
+def build(project: Project, edition: Edition = PACKAGE) -> dict[str, bytes]:
+    """Every file of the static site, by its path in the folder; its dumps and its VoID
+    description say they are ``edition`` of the dataset (a release's, in a release folder)."""
+    from .server.app import create_app
+    from .server.render import ASSETS
+    from .server.state import Settings
+
+    app = create_app(project, Settings(edition=edition))
+    state = app.state.hkg
+    files: dict[str, bytes] = {}
+    asyncio.run(_crawl(_App(app), files))
+    for path in sorted(ASSETS.folder.rglob("*")):
+        if path.is_file():
+            files["static/" + path.relative_to(ASSETS.folder).as_posix()] = path.read_bytes()
+    files["search-index.json"] = _search_index(state)
+    for lang in LANGS:
+        files[f"api/queries.{lang}.json"] = _queries(project, lang)
+    files["index.html"] = files[f"index.{DEFAULT}.html"]
+    files.update(_host_files())
+    return dict(sorted(files.items()))
+
+
+async def _crawl(client: _App, files: dict[str, bytes]) -> None:
+    queue = deque()
+    seen: set[str] = set()
+
+    def want(url: str, lang: str) -> None:
+        found = target(url, lang)
+        if found is None or found[0] in seen or found[0].startswith("static/"):
+            return
+        seen.add(found[0])
+        queue.append((found[0], _fetch_url(url, lang), lang))
+
+    for lang in LANGS:
+        want(f"/?lang={lang}", lang)
+        for seed in _SEEDS:
+            want(f"{seed}?lang={lang}" if "." not in seed.rsplit("/", 1)[-1] else seed, lang)
+        for name in ("/search", "/query", "/network", "/timeline"):
+            want(f"{name}?lang={lang}", lang)
+    # the page a host shows for a file it does not have; its language switch leads home
+    missing = (await client.get("/no-such-page"))[2].decode("utf-8").replace('"/no-such-page?', '"/?')
+    files["404.html"] = _rewrite(missing, "404.html", DEFAULT, want).encode("utf-8")
+    while queue:
+        name, url, lang = queue.popleft()
+        accept = "text/turtle" if name == "void.ttl" else "text/html"
+        status, kind, body = await client.get(url, accept)
+        if status != 200:
+            continue  # a link to nothing: the page that had it keeps it as it is
+        if kind.startswith("text/html"):
+            body = _rewrite(body.decode("utf-8"), name, lang, want).encode("utf-8")
+        files[name] = body
+
+
+def _rewrite(page: str, name: str, lang: str, want) -> str:
+    """A page with its links made relative to its file, the files they lead to queued, the
+    static policy in a meta element, and the offline script before its other scripts run."""
+    here = posixpath.dirname(name)
+
+    def link(match: re.Match) -> str:
+        attribute, value = match.groups()
+        if not value.startswith("/") or value.startswith("//"):
+            return match.group(0)
+        address, _, fragment = value.partition("#")
+        address = address.replace("&amp;", "&")
+        if address.startswith("/static/"):
+            address = _plain_static(address)
+        found = target(address, lang)
+        if found is None:
+            return match.group(0)
+        want(address, lang)
+        file, query = found
+        relative = posixpath.relpath(file, here or ".")
+        if attribute == "action":
+            return f'{attribute}="{relative}"'
+        shown = relative + ("?" + query if query else "") + ("#" + fragment if fragment else "")
+        return f'{attribute}="{shown.replace("&", "&amp;")}"'
+
+    page = _LINK.sub(link, page)
+    # what asks the server leaves the page: the form that asks for the ties as of a date. So do
+    # the modelling detail that a page with ties folds away (its statements as a table) and the
+    # JSON-LD embedded for search engines: the page links its data in every format
+    # (data/SLUG.ttl, .jsonld, ...), and without them the largest page, ICOM's, is under 100 KB
+    page = re.sub(r'<form class="as-of-form".*?</form>\n?', "", page, flags=re.S)
+    # the explorer's and the timeline's controls ask the server: here they say so, and rest
+    note = html.escape(TEXT[lang]["static_needs_server"])
+    page = re.sub(r'<form class="(nw-controls|timeline-zoom)"', lambda m: f'<p class="muted static-note">{note}</p>\n'
+                  f'<form class="{m.group(1)}" inert', page, count=1)
+    page = re.sub(r'<script type="application/ld\+json">.*?</script>\n?', "", page, flags=re.S)
+    page = re.sub(r'<details id="statements"><summary>.*?</details>\n?', "", page, flags=re.S)
+    # the query page says where its queries run; the download page's commands name the
+    # dataset's public address rather than the one the pages were asked at
+    page = re.sub(r'<p class="qp-intro">.*?</p>', lambda _: f'<p class="qp-intro">{html.escape(TEXT[lang]["qp_intro_static"])}</p>',
+                  page, count=1, flags=re.S)
+    page = page.replace(_ASKED_AT, BASE.rstrip("/"))
+    root = posixpath.relpath(".", here or ".")
+    root = "" if root == "." else root + "/"
+    from .server.security import CSP
+
+    policy = CSP.replace("script-src 'self'", f"script-src 'self' {_WASM}") if name.startswith("query.") else CSP
+    # a meta policy cannot set frame-ancestors: the host's headers do (docs/static-site.md)
+    policy = "; ".join(p for p in policy.split("; ") if not p.startswith("frame-ancestors"))
+    page = page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{policy}">', 1)
+    # before the page's own scripts, which come after its content (and its data, such as the
+    # query page's), so that they find the stand-in in place and the data it has set
+    script = f'<script src="{root}static/offline.js" data-root="{root}" data-lang="{lang}"></script>\n'
+    content_end = page.find("</main>")
+    first = page.find("<script src=", content_end) if content_end >= 0 else -1
+    at = first if first >= 0 else page.rfind("</body>")
+    return page[:at] + script + page[at:]
+
+
+def _plain_static(address: str) -> str:
+    """A versioned static address (``/static/site.0123456789.css``) as its file's own name."""
+    from .server.render import ASSETS
+
+    plain, _ = ASSETS.plain(address[len("/static/"):])
+    return "/static/" + plain
+
+
+def _search_index(state) -> bytes:
+    """The names the offline search reads: each entity's and concept's names, folded for
+    matching as the server folds them, with its page in each language and its kind."""
+    from .names import AGENT_CLASSES, STATEMENT_CLASSES
+    from .server.search import index
+
+    searched = index(state)
+    known = searched.known
+    nodes = []
+    for iri in sorted(searched.joined):
+        names = sorted({(fold(t), t, lang) for by_lang in (known.labels.get(iri, {}), known.acronyms.get(iri, {}))
+                        for lang, values in by_lang.items() for t in values})
+        key = iri[len(ENTITY_NS):] if iri.startswith(ENTITY_NS) else "vocab/" + iri[len(VOCAB_NS):]
+        tier = 0 if known.is_a(iri, AGENT_CLASSES) else 2 if known.is_a(iri, STATEMENT_CLASSES) else 1
+        nodes.append({"key": key, "tier": tier, "names": [list(n) for n in names],
+                      **{lang: [str(known.label(iri, lang)), known.acronym(iri, lang) or "",
+                                known.kind_label(iri, lang) or searched.scheme_of(iri, lang)] for lang in LANGS}})
+    return json.dumps({"nodes": nodes}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _queries(project: Project, lang: str) -> bytes:
+    """The named queries as the query page's script binds them without a server: their text,
+    where the bindings go, and each parameter's type, default and namespace."""
+    from .queries import VIEWS, bind_values, catalogue
+    from .server.querypage import describe, without_header
+
+    out = {}
+    for name, query in catalogue(project.query_files()).items():
+        text = without_header(query.text)
+        marked = bind_values(text, {"hkg_offline_mark": "<urn:x>"}, name)
+        at = marked.index("VALUES ?hkg_offline_mark")
+        out[name] = {**describe(query), "text": marked.replace("VALUES ?hkg_offline_mark { <urn:x> }", "", 1),
+                     "at": at, "view": VIEWS[query.view] if query.view != "table" else None,
+                     "params": [{"name": p.name, "type": p.type, "default": p.default, "namespace": p.namespace,
+                                 "minimum": p.minimum, "maximum": p.maximum} for p in query.params]}
+    return json.dumps(out, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+
+
+def _host_files() -> dict[str, bytes]:
+    """What a host reads to redirect IRIs and negotiate content (docs/static-site.md)."""
+    from .server.security import CSP
+
+    htaccess = """# Apache: IRIs to pages or data by what the client accepts, and each page's policy.
+Options -MultiViews
+RewriteEngine On
+AddType text/turtle .ttl
+AddType application/n-triples .nt
+AddType application/n-quads .nq
+AddType application/trig .trig
+AddType application/ld+json .jsonld
+AddType application/rdf+xml .rdf
+RewriteCond %{HTTP_ACCEPT} text/turtle
+RewriteRule ^id/([^/]+)$ data/$1.ttl [R=303,L]
+RewriteCond %{HTTP_ACCEPT} application/ld\\+json
+RewriteRule ^id/([^/]+)$ data/$1.jsonld [R=303,L]
+RewriteCond %{HTTP_ACCEPT} application/n-triples
+RewriteRule ^id/([^/]+)$ data/$1.nt [R=303,L]
+RewriteCond %{HTTP_ACCEPT} application/rdf\\+xml
+RewriteRule ^id/([^/]+)$ data/$1.rdf [R=303,L]
+RewriteCond %{HTTP_ACCEPT_LANGUAGE} ^fr
+RewriteRule ^id/([^/]+)$ page/$1.fr.html [R=303,L]
+RewriteRule ^id/([^/]+)$ page/$1.en.html [R=303,L]
+RewriteRule ^\\.well-known/void$ void.ttl [L,T=text/turtle]
+Header always set Content-Security-Policy "POLICY"
+Header always set X-Content-Type-Options nosniff
+""".replace("POLICY", CSP.replace("script-src 'self'", f"script-src 'self' {_WASM}"))
+    headers = "/*\n  Content-Security-Policy: %s\n  X-Content-Type-Options: nosniff\n/query.*\n  Content-Security-Policy: %s\n" % (
+        CSP, CSP.replace("script-src 'self'", f"script-src 'self' {_WASM}"))
+    redirects = "/id/:slug /page/:slug.en.html 303\n/.well-known/void /void.ttl 200\n"
+    return {".htaccess": htaccess.encode(), "_headers": headers.encode(), "_redirects": redirects.encode(),
+            ".nojekyll": b""}
