@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Callable
 
 from . import scratch
 from .errors import UsageError
@@ -91,23 +92,27 @@ def write_many(texts: dict[Path, str]) -> None:
         os.replace(tmp, path)
 
 
-def write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    """Write a new folder of files (names relative to it, with "/" for sub-folders), all or
-    none: they are written in a scratch folder beside it, which is renamed into place once every
-    file is there; ``folder`` may exist if it is empty."""
+def write_tree(folder: Path, make: Callable[[Callable[[str, bytes], None]], None]) -> None:
+    """Write a new folder, all or none: ``make`` is called with a function that writes one file
+    of it (its name relative to the folder, with "/" for sub-folders, and its bytes), so that the
+    files need not all be held at once. They are written in a scratch folder beside ``folder``,
+    which is renamed into place once ``make`` has returned; ``folder`` may exist if it is empty."""
     folder = folder.absolute()
     scratch.sweep(folder)
     try:
         building = scratch.make_folder(folder)
     except OSError as error:
         raise UsageError(f"{folder}: cannot write: {error.strerror or error}") from None
+    mode = _mode_for(folder / "-")
+
+    def put(name: str, body: bytes) -> None:
+        path = building / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        os.chmod(path, mode)
+
     try:
-        mode = _mode_for(folder / "-")
-        for name, body in files.items():
-            path = building / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(body)
-            os.chmod(path, mode)
+        make(put)
         os.chmod(building, 0o777 & ~_umask())
         if folder.is_dir():
             folder.rmdir()  # empty, as the command checked: the rename needs it gone

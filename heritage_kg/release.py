@@ -198,9 +198,9 @@ def _media_type(name: str) -> str:
     return {".md": "text/markdown", ".cff": "application/x-yaml"}.get(Path(name).suffix, "text/plain")
 
 
-def sums(files: dict[str, bytes]) -> str:
-    """SHA256SUMS, as `sha256sum -c` reads it."""
-    return "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
+def sums(digests: dict[str, str]) -> str:
+    """SHA256SUMS from each file's SHA-256 (hex), as `sha256sum -c` reads it."""
+    return "".join(f"{digests[name]}  {name}\n" for name in sorted(digests))
 
 
 def contents(project: Project, store: ox.Store, version: Version, previous: Previous | None, day: str) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ import json
 import posixpath
 import re
 from collections import deque
+from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .describe import PACKAGE, Edition
@@ -25,7 +26,7 @@ from .names import fold
 from .project import BASE, ENTITY_NS, VOCAB_NS, Project
 from .words import DEFAULT, LANGS, TEXT
 
-#: The start of the crawl: each language's home page, and what no page links to.
+#: The start of the crawl, with each language's home page: what no page may link to.
 _SEEDS = ("/download", "/.well-known/void", "/context.jsonld", "/ontology.ttl", "/kinds")
 #: Links that carry a parameter the static pages keep in the file name, by path.
 _PAGED = re.compile(r"^/(page/.+|kinds(/[^./]+)?|ontology)$")
@@ -59,7 +60,7 @@ def target(url: str, lang: str) -> tuple[str, str] | None:
         return f"page/{path[4:]}.{lang}.html", ""
     if path.startswith("/vocab/"):
         return f"page/vocab/{path[7:]}.{lang}.html", ""
-    if path in ("/download",):
+    if path == "/download":
         return f"download.{lang}.html", ""
     if path in _SCRIPTED:
         kept = {k: v for k, v in params.items() if path != "/sparql"}
@@ -113,29 +114,28 @@ class _App:
         return answer["status"], answer["type"], b"".join(answer["body"])
 
 
-def build(project: Project, edition: Edition = PACKAGE) -> dict[str, bytes]:
-    """Every file of the static site, by its path in the folder; its dumps and its VoID
-    description say they are ``edition`` of the dataset (a release's, in a release folder)."""
+def build(project: Project, put: Callable[[str, bytes], None], edition: Edition = PACKAGE) -> None:
+    """Write every file of the static site with ``put`` (its path in the folder, its bytes), one
+    at a time; its dumps and its VoID description say they are ``edition`` of the dataset (a
+    release's, in a release folder)."""
     from .server.app import create_app
     from .server.render import ASSETS
     from .server.state import Settings
 
     app = create_app(project, Settings(edition=edition))
     state = app.state.hkg
-    files: dict[str, bytes] = {}
-    asyncio.run(_crawl(_App(app), files))
+    asyncio.run(_crawl(_App(app), put))
     for path in sorted(ASSETS.folder.rglob("*")):
         if path.is_file():
-            files["static/" + path.relative_to(ASSETS.folder).as_posix()] = path.read_bytes()
-    files["search-index.json"] = _search_index(state)
+            put("static/" + path.relative_to(ASSETS.folder).as_posix(), path.read_bytes())
+    put("search-index.json", _search_index(state))
     for lang in LANGS:
-        files[f"api/queries.{lang}.json"] = _queries(project, lang)
-    files["index.html"] = files[f"index.{DEFAULT}.html"]
-    files.update(_host_files())
-    return dict(sorted(files.items()))
+        put(f"api/queries.{lang}.json", _queries(project, lang))
+    for name, body in _host_files().items():
+        put(name, body)
 
 
-async def _crawl(client: _App, files: dict[str, bytes]) -> None:
+async def _crawl(client: _App, put: Callable[[str, bytes], None]) -> None:
     queue = deque()
     seen: set[str] = set()
 
@@ -154,7 +154,7 @@ async def _crawl(client: _App, files: dict[str, bytes]) -> None:
             want(f"{name}?lang={lang}", lang)
     # the page a host shows for a file it does not have; its language switch leads home
     missing = (await client.get("/no-such-page"))[2].decode("utf-8").replace('"/no-such-page?', '"/?')
-    files["404.html"] = _rewrite(missing, "404.html", DEFAULT, want).encode("utf-8")
+    put("404.html", _rewrite(missing, "404.html", DEFAULT, want).encode("utf-8"))
     while queue:
         name, url, lang = queue.popleft()
         accept = "text/turtle" if name == "void.ttl" else "text/html"
@@ -163,7 +163,9 @@ async def _crawl(client: _App, files: dict[str, bytes]) -> None:
             continue  # a link to nothing: the page that had it keeps it as it is
         if kind.startswith("text/html"):
             body = _rewrite(body.decode("utf-8"), name, lang, want).encode("utf-8")
-        files[name] = body
+        put(name, body)
+        if name == f"index.{DEFAULT}.html":
+            put("index.html", body)  # the folder's own address: the home page, in the default language
 
 
 def _rewrite(page: str, name: str, lang: str, want) -> str:

@@ -178,3 +178,20 @@ def test_a_folder_that_is_not_empty_and_files_not_committed_are_refused(checkout
                             "commit it, or give --allow-dirty\n")
     assert heritage_kg(checkout, "release", "1.0.0", "-o", str(tmp_path / "dirty"), "--no-site",
                        "--allow-dirty").returncode == 0
+
+
+def test_a_folder_whose_making_fails_is_not_left_half_written(tmp_path):
+    """write_tree: the files go to a scratch folder, renamed into place only once all are there."""
+    from heritage_kg.output import write_tree
+
+    def make(put):
+        put("first.txt", b"one")
+        put("sub/second.txt", b"two")
+        raise KeyboardInterrupt  # as Ctrl-C would, half-way
+
+    with pytest.raises(KeyboardInterrupt):
+        write_tree(tmp_path / "out", make)
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor its scratch
+    write_tree(tmp_path / "out", lambda put: (put("first.txt", b"one"), put("sub/second.txt", b"two")))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == \
+        ["out/first.txt", "out/sub/second.txt"]

@@ -88,18 +88,41 @@ def release(ctx, version, out, previous, day, allow_dirty, no_site):
             found = versions.parse(previous.removeprefix("v"), f"--previous {previous}")
             before = Previous(found, load_version(previous, project.root), dump=False)
     files = contents(project, build_store(project), chosen, before, day)
-    if not no_site:
-        from ..staticsite import build as build_site
+    written = Written()
 
-        from ..describe import Edition
+    def make(put) -> None:
+        kept = written.keeping(put)
+        for name, body in files.items():
+            kept(name, body)
+        if not no_site:
+            from ..describe import Edition
+            from ..staticsite import build as build_site
 
-        # the site's dumps and description are the release's own
-        files.update({f"site/{name}": body for name, body in build_site(project, Edition(str(chosen), day)).items()})
-    files[SUMS] = sums(files).encode("utf-8")
-    write_tree(out, files)
-    size = sum(len(body) for body in files.values())
-    click.echo(f"release {chosen} written to {out}: {len(files)} files, {size:,} bytes"
-                + (f"; since {before.version}" if before is not None else "; the first release"), err=True)
+            # the site's dumps and description are the release's own
+            build_site(project, lambda name, body: kept(f"site/{name}", body), Edition(str(chosen), day))
+        put(SUMS, sums(written.digests).encode("utf-8"))
+
+    write_tree(out, make)
+    click.echo(f"release {chosen} written to {out}: {len(written.digests) + 1} files, {written.size:,} bytes"
+               + (f"; since {before.version}" if before is not None else "; the first release"), err=True)
+
+
+class Written:
+    """What has been written of a folder: each file's SHA-256, and the bytes in all."""
+
+    def __init__(self):
+        self.digests: dict[str, str] = {}
+        self.size = 0
+
+    def keeping(self, put):
+        import hashlib
+
+        def kept(name: str, body: bytes) -> None:
+            self.digests[name] = hashlib.sha256(body).hexdigest()
+            self.size += len(body)
+            put(name, body)
+
+        return kept
 
 
 @click.command()
@@ -121,6 +144,6 @@ def site(ctx, out):
     from ..output import write_tree
     from ..staticsite import build
 
-    files = build(project_of(ctx))
-    write_tree(out, files)
-    click.echo(f"site written to {out}: {len(files)} files, {sum(len(b) for b in files.values()):,} bytes", err=True)
+    project, written = project_of(ctx), Written()
+    write_tree(out, lambda put: build(project, written.keeping(put)))
+    click.echo(f"site written to {out}: {len(written.digests)} files, {written.size:,} bytes", err=True)
