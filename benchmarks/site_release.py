@@ -4,7 +4,7 @@ in headless Chromium: the page until its first answer, and the query itself in t
 
 Run from the repository root, on projects made by benchmarks/scale.py or benchmarks/generate.py:
 
-    python3 benchmarks/site_release.py --root WORK/100000/root [--root WORK/1000000/root] [--browser 100000]
+    python3 benchmarks/site_release.py --root WORK/100000/root [--root WORK/1000000/root] [--browser 300000]
 
 Each command runs once as a whole process (its peak resident memory is the child's own
 ru_maxrss, from wait4). A release of a project outside git takes its date from --date. The
@@ -92,7 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", type=Path, action="append", required=True, help="A project to release (repeatable).")
     parser.add_argument("--browser", type=int, default=None,
-                        help="Run founders in Chromium on the site of the project with this many triples or fewer "
+                        help="Run founders in Chromium on the site of the largest project whose published graph has "
+                             "this many triples or fewer "
                              "(the first given, if none).")
     parser.add_argument("--work", type=Path, default=None, help="Where to write (default: a temporary folder).")
     args = parser.parse_args()

@@ -122,7 +122,7 @@ def build(project: Project, put: Callable[[str, bytes], None], edition: Edition 
     from .server.render import ASSETS
     from .server.state import Settings
 
-    app = create_app(project, Settings(edition=edition))
+    app = create_app(project, Settings(edition=edition, keep_pages=False))
     state = app.state.hkg
     asyncio.run(_crawl(_App(app), put))
     for path in sorted(ASSETS.folder.rglob("*")):

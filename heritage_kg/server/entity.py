@@ -16,8 +16,8 @@ from starlette.responses import Response
 from ..asof import HOLDS, UNDATED
 from ..asof import statuses as asof_statuses
 from ..errors import UsageError
-from ..periods import Period, period
 from ..jsonld import embedded_jsonld
+from ..periods import Period, period
 from ..project import ENTITY_NS, VOCAB_NS
 from ..serialise import serialise_triples
 from ..words import TEXT, said
@@ -130,7 +130,8 @@ def handlers(state: State) -> dict:
             built = view.build(key, embedded_jsonld(state.store, iri), found, shown, pager, when)
             return render("entity.html", lang, e=built, switch=switch_url(request, lang, keep=("p", "asOf")))
 
-        return cacheable(request, state, cache_key, make, "text/html; charset=utf-8")
+        # a page as of a date is made each time: the dates a client may ask for are without end
+        return cacheable(request, state, cache_key, make, "text/html; charset=utf-8", keep=when is None)
 
     return {"entity-iri": entity_iri, "concept-iri": concept_iri, "entity-data": data, "entity-page": page}
 

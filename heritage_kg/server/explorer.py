@@ -210,7 +210,8 @@ def shown(state: State, v: View, filters: Filters) -> tuple[list[str], list[int]
     # as of a date: the rules of the named query as-of, for every tie at once (a tie written as
     # one property has no dates; a programme's line is dated by the programme)
     statuses = None if filters.as_of is None else state.cached(
-        ("as-of", filters.as_of), lambda: asof.statuses(state.store, state.project.folder("queries"), None, filters.as_of))
+        ("as-of", filters.as_of), lambda: asof.statuses(state.store, state.project.folder("queries"), None, filters.as_of),
+        keep=lambda _: _on_the_slider(filters.as_of, every))
     edges, undated = [], set()
     for index, e in enumerate(v.edges):
         if filters.kinds is not None and e.kind not in filters.kinds:
@@ -229,6 +230,13 @@ def shown(state: State, v: View, filters: Filters) -> tuple[list[str], list[int]
     touched = {n for i in edges for n in (v.edges[i].source, v.edges[i].target)}
     nodes = [n for n in v.nodes if n in passing and (group_of(known, n) == "organisation" or n in touched)]
     return nodes, edges, undated
+
+
+def _on_the_slider(when: Period, every: Universe) -> bool:
+    """Whether the answer for ``when`` is kept: a year the slider can show (from the first
+    founding to this year), so that the kept answers are few however many dates are asked."""
+    first = min(every.founded.values(), default=1900)
+    return len(when.text) == 4 and first <= when.year <= _this_year()
 
 
 def parse(state: State, request: Request) -> Filters:

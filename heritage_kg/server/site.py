@@ -110,7 +110,8 @@ def cacheable(request: Request, state: State, key: tuple, make: Callable[[], str
     common = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept", **(headers or {})}
     if not_modified(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
-    body = state.cached(("pages",) + key, make, keep=(lambda _: True) if keep else (lambda _: False))
+    kept = keep and state.settings.keep_pages
+    body = state.cached(("pages",) + key, make, keep=(lambda _: True) if kept else (lambda _: False))
     return Response(body, media_type=media_type, headers=common)
 
 

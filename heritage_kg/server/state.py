@@ -30,6 +30,8 @@ class Settings:
     base: str = "https://w3id.org/heritage-kg/"
     #: The edition the dumps and the VoID description say they are (a release's, for its site).
     edition: Edition = PACKAGE
+    #: Whether pages are kept once made; the static site asks for each page once, and keeps none.
+    keep_pages: bool = True
 
 
 @dataclass
