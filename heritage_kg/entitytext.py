@@ -40,8 +40,8 @@ def gather(store: ox.Store, iri: str, lang: str, as_of: tuple[Period, dict[str, 
     undated: list[Sentence] = []
     if as_of is not None:
         # as the pages do: a tie written as one property is dated by its subject where that is
-        # dated (a programme), else undated (a unit)
-        status = {id(s): as_of[1].get(s.tie, UNDATED if s.tie_property else None) for s in said}
+        # dated (a programme); one the query does not know (a unit) is undated, never dropped
+        status = {id(s): as_of[1].get(s.tie, UNDATED) for s in said}
         undated = [s for s in said if status[id(s)] == UNDATED]
         said = [s for s in said if status[id(s)] == HOLDS]
         said += [replace(s, group="undated") for s in undated]

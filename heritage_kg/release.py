@@ -22,9 +22,9 @@ from .project import BASE, ENTITY_NS, Project
 from .serialise import serialise_store_utf8, serialise_triples
 from .stats import figures
 from .terms import PREFIXES
-from .versions import Version, check, level_of
+from .versions import Version, check, level_of, parse
 
-#: What a release folder is checked and compared by.
+#: The files of a release folder besides its dumps and its site.
 SUMS, VOID, CHANGELOG, CHANGES, CITATION = "SHA256SUMS", "void.ttl", "CHANGELOG.md", "changelog.ttl", "CITATION.cff"
 TITLE = "heritage-kg: cultural-heritage organisations and their ties"
 _CS = "http://purl.org/vocab/changeset/schema#"
@@ -48,13 +48,11 @@ class Previous:
 
 def previous_folder(folder: Path) -> tuple[Version, Path]:
     """A release folder's version (from its VoID) and its N-Triples dump."""
-    from .versions import parse
-
-    void, dump = folder / VOID, folder / "heritage-kg.nt"
-    if not void.is_file() or not dump.is_file():
+    described, dump = folder / VOID, folder / "heritage-kg.nt"
+    if not described.is_file() or not dump.is_file():
         raise UsageError(f"--previous {folder}: not a release folder (no {VOID} or heritage-kg.nt)")
     store = ox.Store()
-    store.load(void.read_bytes(), format=ox.RdfFormat.TURTLE)
+    store.load(described.read_bytes(), format=ox.RdfFormat.TURTLE)
     found = [row["v"].value for row in store.query(f"SELECT ?v WHERE {{ ?r a <{PREFIXES['dcat']}Dataset> ; "
                                                    f"<{PREFIXES['dcat']}version> ?v ; <{PREFIXES['dcterms']}isVersionOf> ?d }}")]
     if len(found) != 1:

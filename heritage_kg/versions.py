@@ -65,12 +65,19 @@ def check(version: Version, previous: Version | None, changes: list[Change]) -> 
                          f"the next version is {' or '.join(str(v) for v in reversed(allowed))}")
 
 
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
+    """``git -C root ARGS``, or None where git is not installed."""
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    except FileNotFoundError:
+        return None
+
+
 def tagged(root: Path) -> list[tuple[Version, str]]:
     """The release tags (vMAJOR.MINOR.PATCH) of the checkout at ``root`` that HEAD contains,
     oldest version first."""
-    listing = subprocess.run(["git", "-C", str(root), "tag", "--merged", "HEAD", "--list", "v*"],
-                             capture_output=True, text=True)
-    if listing.returncode != 0:
+    listing = _git(root, "tag", "--merged", "HEAD", "--list", "v*")
+    if listing is None or listing.returncode != 0:
         return []
     found = []
     for tag in listing.stdout.split():
@@ -82,8 +89,8 @@ def tagged(root: Path) -> list[tuple[Version, str]]:
 
 def commit_of(root: Path) -> tuple[str, str] | None:
     """The commit checked out at ``root`` and its date (YYYY-MM-DD), or None outside git."""
-    shown = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%H %cs"], capture_output=True, text=True)
-    if shown.returncode != 0 or not shown.stdout.strip():
+    shown = _git(root, "log", "-1", "--format=%H %cs")
+    if shown is None or shown.returncode != 0 or not shown.stdout.strip():
         return None
     commit, day = shown.stdout.split()
     return commit, day
@@ -91,5 +98,5 @@ def commit_of(root: Path) -> tuple[str, str] | None:
 
 def changed_files(root: Path, folders: tuple[str, ...]) -> list[str]:
     """The files under ``folders`` that differ from the commit checked out (or are new)."""
-    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", *folders], capture_output=True, text=True)
-    return [line[3:] for line in status.stdout.splitlines() if line.strip()]
+    status = _git(root, "status", "--porcelain", "--", *folders)
+    return [line[3:] for line in status.stdout.splitlines() if line.strip()] if status is not None else []

@@ -142,8 +142,8 @@ def as_of(state: State, view: View, found: tuple, when: Period) -> tuple:
     statuses = asof_statuses(state.store, state.project.folder("queries"), view.iri, when)
     heads, *rest = found
     # a tie written as one property is dated by its subject where that is dated (a programme
-    # run by the node); one whose subject the query does not know (a unit) has no date
-    status = [statuses.get(head["iri"], UNDATED if head.get("direct") else None) for head in heads]
+    # run by the node); one the query does not know (a unit) is undated: shown apart, not dropped
+    status = [statuses.get(head["iri"], UNDATED) for head in heads]
     held = [head for head, s in zip(heads, status) if s == HOLDS]
     undated = [{**head, "undated": True} for head, s in zip(heads, status) if s == UNDATED]
     return (held + undated, *rest)

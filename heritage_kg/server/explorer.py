@@ -220,8 +220,8 @@ def shown(state: State, v: View, filters: Filters) -> tuple[list[str], list[int]
             continue
         if statuses is not None:
             # as the pages do: a tie written as one property is dated by its subject where that
-            # is dated (a programme), else undated (a unit)
-            status = statuses.get(e.tie or e.source, asof.UNDATED if e.tie is None else None)
+            # is dated (a programme); one the query does not know (a unit) is undated
+            status = statuses.get(e.tie or e.source, asof.UNDATED)
             if status not in (asof.HOLDS, asof.UNDATED):
                 continue
             if status == asof.UNDATED:
