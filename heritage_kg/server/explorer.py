@@ -32,9 +32,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .. import asof, network
-from ..periods import Period, period
 from ..errors import UsageError
 from ..names import Names, fold, local_name
+from ..periods import Period, period
 from ..project import ENTITY_NS, ONTOLOGY_NS
 from ..ties import DASHES
 from ..words import TEXT, said
