@@ -147,6 +147,16 @@ def test_the_query_page_runs_founders_in_the_browser(browser, served, shots):
     assert seen.problems() == []
 
 
+def test_a_named_query_in_the_address_takes_its_parameters(browser, served):
+    with opened(browser, f"{served}query.en.html?name=founders&organisation=ifla") as (page, seen, _):
+        page.wait_for_function("() => document.querySelector('.yasr').innerText.includes('0 results')"
+                               " || document.querySelectorAll('.yasr table.dataTable tbody tr').length > 0")
+        assert page.input_value('form[data-name="founders"] input[name="organisation"]') == "ifla"
+        assert "<https://w3id.org/heritage-kg/id/ifla>" in page.locator(".CodeMirror").inner_text()
+        assert urlsplit(page.url).path == "/query.en.html" and "organisation=ifla" in page.url
+    assert seen.problems() == []
+
+
 def test_a_query_in_the_address_runs_in_the_browser_and_downloads_its_results(browser, served, run):
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?o a <https://w3id.org/heritage-kg/ontology#Organisation> }"
     expected = run("query", "--sparql", text, "--format", "csv").output.splitlines()[1]

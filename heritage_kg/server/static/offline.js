@@ -223,8 +223,6 @@
     });
   }
 
-  window.heritageOfflineSearch = search;
-
   window.fetch = function (input, init) {
     var request = new Request(input, init);
     var url = new URL(request.url);
@@ -285,8 +283,18 @@
                                                               view: here.get("view") || null });
       pageData.textContent = JSON.stringify(settings);
     } else {
+      // its form takes the parameters the address gives; then it is chosen and run as a
+      // reader's click on it would
       document.addEventListener("DOMContentLoaded", function () {
-        var link = document.querySelector('[data-name="' + CSS.escape(here.get("name")) + '"]');
+        var name = CSS.escape(here.get("name"));
+        var form = document.querySelector('form[data-name="' + name + '"]');
+        if (form) {
+          here.forEach(function (value, key) {
+            var field = form.elements.namedItem(key);
+            if (field && key !== "name" && key !== "lang") field.value = value;
+          });
+        }
+        var link = document.querySelector('a[data-name="' + name + '"]');
         if (link) link.click();
       });
     }
