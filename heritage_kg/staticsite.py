@@ -73,12 +73,12 @@ def target(url: str, lang: str) -> tuple[str, str] | None:
     return None
 
 
-def _fetch_url(url: str, lang: str) -> str:
-    """The address to ask the application for the file `target` gives ``url``: a file's own
-    path; a page's, in its language, with its number if it has one."""
+def _fetch_url(url: str, file: str, lang: str) -> str:
+    """The address to ask the application for ``file``, the file `target` gives ``url``: a
+    file's own path; a page's, in its language, with its number if it has one."""
     parts = urlsplit(url)
     params = dict(parse_qsl(parts.query))
-    if not target(url, lang)[0].endswith(".html"):
+    if not file.endswith(".html"):
         return parts.path
     keep = {"lang": params.get("lang", lang)}
     if _PAGED.match(parts.path) and params.get("p", "1").isdigit() and params.get("p", "1") != "1":
@@ -139,12 +139,13 @@ async def _crawl(client: _App, put: Callable[[str, bytes], None]) -> None:
     queue = deque()
     seen: set[str] = set()
 
-    def want(url: str, lang: str) -> None:
+    def want(url: str, lang: str) -> tuple[str, str] | None:
+        """The file of ``url`` (`target`), queued to be asked for if it is new."""
         found = target(url, lang)
-        if found is None or found[0] in seen or found[0].startswith("static/"):
-            return
-        seen.add(found[0])
-        queue.append((found[0], _fetch_url(url, lang), lang))
+        if found is not None and found[0] not in seen and not found[0].startswith("static/"):
+            seen.add(found[0])
+            queue.append((found[0], _fetch_url(url, found[0], lang), lang))
+        return found
 
     for lang in LANGS:
         want(f"/?lang={lang}", lang)
@@ -181,10 +182,9 @@ def _rewrite(page: str, name: str, lang: str, want) -> str:
         address = address.replace("&amp;", "&")
         if address.startswith("/static/"):
             address = _plain_static(address)
-        found = target(address, lang)
+        found = want(address, lang)
         if found is None:
             return match.group(0)
-        want(address, lang)
         file, query = found
         relative = posixpath.relpath(file, here or ".")
         if attribute == "action":

@@ -17,6 +17,7 @@ import rdflib
 from .browser import browser, screenshot, shots, watch  # noqa: F401 (fixtures, used by name)
 from .conftest import ROOT
 from .servers import _server, free_port
+from .test_release import files_of
 
 ICOM = rdflib.URIRef("https://w3id.org/heritage-kg/id/icom")
 
@@ -59,8 +60,7 @@ def opened(browser, url: str, width: int = 1280):
 
 def test_the_same_commit_gives_the_same_bytes(site, tmp_path):
     again = write_site(tmp_path / "again")
-    first = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    first, second = files_of(site), files_of(again)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
 
