@@ -34,3 +34,16 @@ def statuses(store: ox.Store, queries: Path, node: str | None, when: Period) -> 
     for row in store.query(text):
         found[row["tie"].value] = row["status"].value
     return found
+
+
+def spans(store: ox.Store, queries: Path) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Each tie's start, end and (a figure's) replacement, by IRI, as the named query ``as-of``
+    reads them from the data: what the static site's explorer needs to tell, in the browser,
+    which ties held on any date, by the comparison that ends that query."""
+    query = _query(queries)
+    given = {"asOf": "2000", "all": "true"}
+    chosen = {name: term for name, term in query.bindings(given).items() if name in given}
+    found: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for row in store.query(bind_values(query.text, chosen, query.name)):
+        found[row["tie"].value] = tuple(None if row[v] is None else row[v].value for v in ("start", "end", "replaced"))
+    return found
