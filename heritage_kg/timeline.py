@@ -77,6 +77,11 @@ class Timeline:
     def __init__(self, store: ox.Store, names: Names, said: Sentences, link: Callable[[str, str], str | None]):
         self.store, self.names, self.said, self.link = store, names, said, link
         self.marks = self._find()
+        #: Each organisation's or person's marks, oldest first: what its own timeline draws.
+        self.of: dict[str, list[Mark]] = {}
+        for m in self.marks:
+            for who in m.involves | {m.iri}:
+                self.of.setdefault(who, []).append(m)
 
     def _find(self) -> list[Mark]:
         """Every node dated with a year, oldest first."""
@@ -129,7 +134,7 @@ class Timeline:
         The groups are the kinds of tie, or (``by_organisation``) the organisations and people,
         each with the marks it takes part in, those with the most first; a mark then shows in
         each of its groups."""
-        chosen = [m for m in self.marks if organisation is None or organisation in m.involves or m.iri == organisation]
+        chosen = self.marks if organisation is None else self.of.get(organisation, [])
         if lo is None:
             lo = float(math.floor(min((m.year for m in chosen), default=2000)))
         if hi is None:
@@ -139,27 +144,55 @@ class Timeline:
         shown = shown[:MARK_LIMIT]
         x = _scale(lo, hi)
         rank = {g: n for n, g in enumerate(GROUPS[DEFAULT])}
-        said, known = self.said, self.names
         grouped: dict[str, list[dict]] = {}
         for m in shown:
-            sentence = said.tie(m.iri, lang, first=organisation) if known.ties.of(known.types.get(m.iri, ())) else None
-            text = sentence.text if sentence is not None else f"{known.label(m.iri, lang)} ({said.write.date(m.start, lang)[0]})"
-            sources = sorted({str(known.label(e.source, lang)) + (f", {TEXT[lang]['line']} {e.line}" if e.line else "")
-                              for e in evidence_of(self.store, ox.NamedNode(m.iri)) if e.source})
-            row = {"href": self.link(m.iri, lang), "x": x(m.year),
-                   "x_end": x(_year(m.end)) if m.end else x(hi) if m.ongoing else None,
-                   "label": _short(str(known.label(m.iri, lang))), "when": said.write.date(m.start, lang)[0], "title": text,
-                   "sources": sources}
-            keys = sorted("who:" + who for who in m.involves if who != organisation) if by_organisation else [m.group]
-            for key in keys or ["who:" + (organisation or m.iri)]:
+            row = {**self._said(m, lang, organisation), "x": x(m.year),
+                   "x_end": x(_year(m.end)) if m.end else x(hi) if m.ongoing else None}
+            for key in self._keys(m, organisation, by_organisation):
                 grouped.setdefault(key, []).append(dict(row))
         order = (lambda g: (-len(grouped[g]), self.heading(g, lang))) if by_organisation else \
             (lambda g: (rank.get(g, len(rank)), self.heading(g, lang)))
         groups = [{"key": key, "heading": self.heading(key, lang), **_stacked(grouped[key])}
                   for key in sorted(grouped, key=order)]
-        ticks = [{"year": text, "x": x(at)} for at, text in _ticks(lo, hi, said.write, lang)]
+        ticks = [{"year": text, "x": x(at)} for at, text in _ticks(lo, hi, self.said.write, lang)]
         return {"groups": groups, "ticks": ticks, "width": WIDTH, "first": math.floor(lo), "last": math.ceil(hi) - 1,
                 "left_out": left_out, "total": len(shown) + left_out}
+
+    def _said(self, m: Mark, lang: str, organisation: str | None) -> dict:
+        """What a mark says: where it leads, its short name, its date, its sentence and sources."""
+        said, known = self.said, self.names
+        sentence = said.tie(m.iri, lang, first=organisation) if known.ties.of(known.types.get(m.iri, ())) else None
+        text = sentence.text if sentence is not None else f"{known.label(m.iri, lang)} ({said.write.date(m.start, lang)[0]})"
+        sources = sorted({str(known.label(e.source, lang)) + (f", {TEXT[lang]['line']} {e.line}" if e.line else "")
+                          for e in evidence_of(self.store, ox.NamedNode(m.iri)) if e.source})
+        return {"href": self.link(m.iri, lang), "label": _short(str(known.label(m.iri, lang))),
+                "when": said.write.date(m.start, lang)[0], "title": text, "sources": sources}
+
+    @staticmethod
+    def _keys(m: Mark, organisation: str | None, by_organisation: bool) -> list[str]:
+        """The groups a mark shows in: its kind; or each organisation or person it involves but
+        the one whose timeline it is (else that one, or the mark itself)."""
+        keys = sorted("who:" + who for who in m.involves if who != organisation) if by_organisation else [m.group]
+        return keys or ["who:" + (organisation or m.iri)]
+
+    def offline(self, lang: str, organisation: str | None) -> dict:
+        """What the static site's script (``static/offline-timeline.js``) needs to draw this
+        timeline, in the browser, for any window and either grouping as `drawing` draws it: each
+        mark of ``organisation`` (of all, for None), oldest first, up to `MARK_LIMIT` of them,
+        with its place on the axis (years with their fractions), its groups under both
+        groupings and what it says; each group's heading; the order of the kinds; and the words
+        and locale of the axis."""
+        chosen = self.marks if organisation is None else self.of.get(organisation, [])
+        sent = chosen[:MARK_LIMIT]
+        marks, headings = [], {}
+        for m in sent:
+            row = self._said(m, lang, organisation)
+            keys = {"kind": self._keys(m, organisation, False), "organisation": self._keys(m, organisation, True)}
+            for key in keys["kind"] + keys["organisation"]:
+                headings.setdefault(key, self.heading(key, lang))
+            marks.append({**row, "at": m.year, "end": _year(m.end) if m.end else None, "ongoing": m.ongoing, "groups": keys})
+        return {"marks": marks, "left_out": len(chosen) - len(sent), "headings": headings,
+                "kinds": list(GROUPS[DEFAULT]), "locale": str(self.said.write.locale(lang)).replace("_", "-")}
 
     def rows(self, given: list, lang: str) -> tuple[dict, dict, int]:
         """Rows of a query's results (each a label, a start, perhaps an end, perhaps a link to a page

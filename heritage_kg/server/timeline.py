@@ -61,7 +61,14 @@ def handlers(state: State) -> dict:
             grouping = [{"text": TEXT[lang]["timeline_by_" + g], "current": g == group,
                          "href": with_lang("/timeline?" + "&".join(f"{k}={v}" for k, v in {**plain, "group": g}.items() if v), lang)}
                         for g in ("kind", "organisation")]
-            return render("timeline.html", lang, d=drawn, who=who, who_href=page_url(organisation, lang) if organisation else None,
+            offline = None
+            if state.settings.offline:  # what the static site's script draws the filters from
+                t = TEXT[lang]
+                offline = {**timeline(state).offline(lang, organisation), "organisation": params.get("organisation", ""),
+                           "words": {k: t[k] for k in ("timeline", "timeline_count", "timeline_left_out", "sources", "colon",
+                                                       "error_bound", "bound_forms", "error_window_order", "error_group",
+                                                       "timeline_static_part")}}
+            return render("timeline.html", lang, d=drawn, who=who, offline=offline, who_href=page_url(organisation, lang) if organisation else None,
                           zoom=zoom, grouping=grouping, organisation=params.get("organisation", ""), group=group,
                           from_text=params.get("from", ""), to_text=params.get("to", ""),
                           switch=switch_url(request, lang, keep=("organisation", "from", "to", "group")))
