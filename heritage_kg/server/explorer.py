@@ -258,10 +258,8 @@ def parse(state: State, request: Request) -> Filters:
         return frozenset(values) if values else None
 
     extras = tuple(sorted(chosen("with", EXTRAS) or ()))
-    kinds = chosen("kind", {k.key for k in known.ties.kinds} | {"programme"})
-    type_names = {local_name(k) for cls in ("Organisation", "OrganisationalUnit")
-                  for n in known.instances.get(ONTOLOGY_NS + cls, []) for k in known.kinds(n)}
-    types = chosen("type", type_names)
+    kinds = chosen("kind", _kind_keys(known))
+    types = chosen("type", _type_names(known))
     year = when = None
     if params.get("year"):
         text = params["year"]
@@ -282,6 +280,17 @@ def parse(state: State, request: Request) -> Filters:
     focus = resolve(known, params["focus"], "focus") if params.get("focus") else None
     return Filters(kinds, None if types is None else frozenset(ONTOLOGY_NS + t for t in types), year, extras,
                    tuple(sorted(set(around))), int(steps_text), focus, when)
+
+
+def _kind_keys(known: Names) -> set[str]:
+    """The kinds of tie the address may name: the table's, and the line of a programme."""
+    return {k.key for k in known.ties.kinds} | {"programme"}
+
+
+def _type_names(known: Names) -> set[str]:
+    """The kinds of organisation the address may name, by local name."""
+    return {local_name(k) for cls in ("Organisation", "OrganisationalUnit")
+            for n in known.instances.get(ONTOLOGY_NS + cls, []) for k in known.kinds(n)}
 
 
 def resolve(known: Names, text: str, name: str) -> str:
@@ -366,6 +375,27 @@ def text(state: State, v: View, filters: Filters, lang: str) -> dict:
     }
 
 
+def offline(state: State, v: View, filters: Filters, lang: str) -> dict:
+    """What the static site's script (``static/offline-network.js``) needs to show what `shown`
+    shows for any filters, in the browser, over this view: each node's group, kinds and founding
+    year; each tie's kind, sides and dates as the named query ``as-of`` reads them (start, end,
+    a figure's replacement), by the index of its line in the lists; whether the view is the
+    whole graph (then a neighbourhood drawn from it is the server's); and the words of its
+    errors."""
+    known, every = names(state), universe(state, filters.extras)
+    spans = state.cached("as-of:spans", lambda: asof.spans(state.store, state.project.folder("queries")))
+    nodes = {local_name(n): {"group": group_of(known, n), "types": sorted(local_name(k) for k in known.kinds(n)),
+                             "founded": every.founded.get(n)} for n in v.nodes}
+    ties = [{"kind": e.kind, "source": local_name(e.source), "target": local_name(e.target),
+             "span": spans.get(e.tie or e.source)} for e in v.edges]
+    t = TEXT[lang]
+    return {"extras": list(filters.extras), "whole": v.left_out == 0, "nodes": nodes, "ties": ties, "most_steps": MAX_STEPS,
+            "allowed": {"kind": sorted(_kind_keys(known)), "type": sorted(_type_names(known)), "with": list(EXTRAS)},
+            "words": {key: t[key] for key in ("error_bad_date", "error_choose_from", "error_year", "error_steps",
+                                              "error_parameter_nothing", "error_names_several", "network_around",
+                                              "network_steps", "network_whole", "network", "network_static_part")}}
+
+
 def summary(state: State, iri: str, lang: str) -> dict:
     """A node's names, kind, founding year and first few statements, for the explorer's panel."""
     known, said = names(state), sentences(state)
@@ -400,6 +430,8 @@ def handlers(state: State) -> dict:
             data = {"elements": elements(state, v, lang), "shown": listed, "words": _script_words(lang),
                     "kinds": legend(state, v, lang, filters), "focus": local_name(filters.focus) if filters.focus else None,
                     "lang": lang}
+            if state.settings.offline:
+                data["offline"] = offline(state, v, filters, lang)
             years = sorted(y for y in universe(state, filters.extras).founded.values())
             types = [{"name": local_name(c), "label": known.label(c, lang),
                       "checked": filters.types is None or c in filters.types} for c in v.types]

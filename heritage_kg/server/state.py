@@ -32,6 +32,9 @@ class Settings:
     edition: Edition = PACKAGE
     #: Whether pages are kept once made; the static site asks for each page once, and keeps none.
     keep_pages: bool = True
+    #: Whether the explorer's and the timeline's pages carry what the static site's scripts need
+    #: to answer their filters in the browser (`heritage_kg.staticsite`).
+    offline: bool = False
 
 
 @dataclass

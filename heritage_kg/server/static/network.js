@@ -18,6 +18,8 @@
   var focusInput = document.getElementById("nw-focus");
   var words = data.words;
   var lang = data.lang;
+  // the page's own address, from its form: the server's /network, or a static site's file
+  var address = form.getAttribute("action").split("?")[0];
   if (!window.cytoscape) return;  // the lists below the controls are the page without the picture
 
   var kinds = {};
@@ -157,7 +159,7 @@
   function refresh() {
     var params = query();
     var mine = ++sequence;
-    window.history.replaceState(null, "", "/network?" + params.toString());
+    window.history.replaceState(null, "", address + "?" + params.toString());
     fetch("/network.json?" + params.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (body) {
@@ -169,7 +171,7 @@
   }
 
   function reload(params) {
-    window.location.assign("/network?" + params.toString());
+    window.location.assign(address + "?" + params.toString());
   }
 
   function showProblem(message) {
@@ -224,7 +226,7 @@
     node.select();
     if (centre) cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 200 });
     focusInput.value = id;
-    window.history.replaceState(null, "", "/network?" + query().toString());
+    window.history.replaceState(null, "", address + "?" + query().toString());
     fetch("/network/about/" + encodeURIComponent(id) + "?lang=" + encodeURIComponent(lang), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (about) { if (!about.error) summarise(about); })
@@ -266,7 +268,7 @@
       cy.$(":selected").unselect();
       panel.hidden = true;
       focusInput.value = "";
-      window.history.replaceState(null, "", "/network?" + query().toString());
+      window.history.replaceState(null, "", address + "?" + query().toString());
       canvas.focus();
     });
     actions.append(page, " ", expand, " ", only, " ", close);
