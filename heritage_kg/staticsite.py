@@ -6,8 +6,11 @@ from any address. A page's language is in its file name (``page/icom.en.html``,
 ``page/icom.fr.html``); a list of more than one page adds its number (``page/icom.en.p2.html``).
 What only a server can answer is answered in the browser by ``static/offline.js``: SPARQL over
 the dump with Oxigraph's WebAssembly build (loaded on the query page only), the named queries'
-parameters, and the search, from ``search-index.json``. docs/static-site.md says what a host
-needs for redirects and content negotiation, and what is lost without a server.
+parameters, and the search, from ``search-index.json``; and by the explorer's and the
+timeline's own stand-ins (``static/offline-network.js``, ``static/offline-timeline.js``), their
+filters, from the data those pages carry in the static site (``Settings.offline``).
+docs/static-site.md says what a host needs for redirects and content negotiation, and what is
+lost without a server.
 """
 
 from __future__ import annotations
@@ -32,8 +35,12 @@ _SEEDS = ("/download", "/.well-known/void", "/context.jsonld", "/ontology.ttl", 
 _PAGED = re.compile(r"^/(page/.+|kinds(/[^./]+)?|ontology)$")
 #: Pages whose script reads the address (``?q=``, ``?query=``, ``?name=``): the parameters stay.
 _SCRIPTED = {"/search": "search", "/query": "query", "/sparql": "query"}
-#: Pages drawn by a script from a server's answers; the static site has their whole view.
-_WHOLE = {"/network": "network", "/timeline": "timeline"}
+#: What the explorer draws besides organisations: each set of them has a file of its own
+#: (``network.en.html``, ``network.en.people.html``, ``network.en.instruments.people.html`` ...).
+_EXTRAS = ("instruments", "people", "programmes")
+#: The pages whose own scripts ask the server for more, and the scripts that answer them here.
+_OWN_STAND_IN = {"network": ("offline-network.js",), "timeline": ("offline-timeline.js",),
+                 "query": ("offline-timeline.js",)}
 #: The address the pages are asked at, which they write in their examples.
 _ASKED_AT = "http://site"
 _LINK = re.compile(r'\b(href|src|action)="([^"]*)"')
@@ -46,7 +53,8 @@ def target(url: str, lang: str) -> tuple[str, str] | None:
     """The file a site address is written to, and the part of the address its page's script
     still reads (``q=...``), or None for an address the static site cannot answer."""
     parts = urlsplit(url)
-    path, params = parts.path, dict(parse_qsl(parts.query))
+    path, pairs = parts.path, parse_qsl(parts.query)
+    params = dict(pairs)
     lang = params.pop("lang", lang)
     if lang not in LANGS:
         lang = DEFAULT
@@ -65,8 +73,25 @@ def target(url: str, lang: str) -> tuple[str, str] | None:
     if path in _SCRIPTED:
         kept = {k: v for k, v in params.items() if path != "/sparql"}
         return f"{_SCRIPTED[path]}.{lang}.html", urlencode(kept)
-    if path in _WHOLE:
-        return f"{_WHOLE[path]}.{lang}.html", ""
+    if path == "/network":
+        # a file for each set of extras, which changes what is sent; the other filters are the
+        # script's (static/offline-network.js), and stay in the address
+        extras = sorted({e for k, v in pairs if k == "with" for e in v.split(",") if e})
+        if not set(extras) <= set(_EXTRAS):
+            return None
+        rest = [(k, v) for k, v in pairs if k not in ("with", "lang")]
+        return f"network.{lang}" + ("".join("." + e for e in extras)) + ".html", urlencode(rest)
+    if path == "/timeline":
+        # a file for the whole timeline and for each organisation's; the window and the grouping
+        # are the script's (static/offline-timeline.js)
+        who = params.get("organisation", "")
+        if who and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", who):
+            return None
+        rest = [(k, v) for k, v in pairs if k not in ("organisation", "lang")]
+        return (f"timeline/{who}.{lang}.html" if who else f"timeline.{lang}.html"), urlencode(rest)
+    about = re.fullmatch(r"/network/about/([A-Za-z0-9][A-Za-z0-9_.-]*)", path)
+    if about:
+        return f"network/about/{about.group(1)}.{lang}.json", ""
     if _PAGED.match(path):
         page = params.get("p", "1")
         return f"{path[1:]}.{lang}" + (f".p{page}" if page.isdigit() and page != "1" else "") + ".html", ""
@@ -78,9 +103,15 @@ def _fetch_url(url: str, file: str, lang: str) -> str:
     file's own path; a page's, in its language, with its number if it has one."""
     parts = urlsplit(url)
     params = dict(parse_qsl(parts.query))
+    if file.startswith("network/about/"):
+        return parts.path + "?" + urlencode({"lang": lang})
     if not file.endswith(".html"):
         return parts.path
     keep = {"lang": params.get("lang", lang)}
+    if parts.path == "/network" and file.count(".") > 2:
+        keep["with"] = ",".join(file.split(".")[2:-1])
+    if parts.path == "/timeline" and params.get("organisation"):
+        keep["organisation"] = params["organisation"]
     if _PAGED.match(parts.path) and params.get("p", "1").isdigit() and params.get("p", "1") != "1":
         keep["p"] = params["p"]
     return parts.path + "?" + urlencode(keep)
@@ -122,7 +153,7 @@ def build(project: Project, put: Callable[[str, bytes], None], edition: Edition 
     from .server.render import ASSETS
     from .server.state import Settings
 
-    app = create_app(project, Settings(edition=edition, keep_pages=False))
+    app = create_app(project, Settings(edition=edition, keep_pages=False, offline=True))
     state = app.state.hkg
     asyncio.run(_crawl(_App(app), put))
     for path in sorted(ASSETS.folder.rglob("*")):
@@ -151,8 +182,11 @@ async def _crawl(client: _App, put: Callable[[str, bytes], None]) -> None:
         want(f"/?lang={lang}", lang)
         for seed in _SEEDS:
             want(f"{seed}?lang={lang}" if "." not in seed.rsplit("/", 1)[-1] else seed, lang)
-        for name in ("/search", "/query", "/network", "/timeline"):
+        for name in ("/search", "/query", "/timeline"):
             want(f"{name}?lang={lang}", lang)
+        for chosen in range(2 ** len(_EXTRAS)):
+            extras = ",".join(e for n, e in enumerate(_EXTRAS) if chosen >> n & 1)
+            want(f"/network?lang={lang}" + (f"&with={extras}" if extras else ""), lang)
     # the page a host shows for a file it does not have; its language switch leads home
     missing = (await client.get("/no-such-page"))[2].decode("utf-8").replace('"/no-such-page?', '"/?')
     put("404.html", _rewrite(missing, "404.html", DEFAULT, want).encode("utf-8"))
@@ -164,6 +198,13 @@ async def _crawl(client: _App, put: Callable[[str, bytes], None]) -> None:
             continue  # a link to nothing: the page that had it keeps it as it is
         if kind.startswith("text/html"):
             body = _rewrite(body.decode("utf-8"), name, lang, want).encode("utf-8")
+            if name.startswith("network."):
+                # each node's summary, which the explorer asks for when it is chosen
+                for node in json.loads(_script_data(body.decode("utf-8"), "nw-data"))["offline"]["nodes"]:
+                    want(f"/network/about/{node}?lang={lang}", lang)
+        elif name.startswith("network/about/"):
+            # its link leads from the explorer, at the folder's top, to the node's page
+            body = _json_links(body.decode("utf-8"), "", lang, want).encode("utf-8")
         put(name, body)
         if name == f"index.{DEFAULT}.html":
             put("index.html", body)  # the folder's own address: the home page, in the default language
@@ -193,15 +234,14 @@ def _rewrite(page: str, name: str, lang: str, want) -> str:
         return f'{attribute}="{shown.replace("&", "&amp;")}"'
 
     page = _LINK.sub(link, page)
+    # the links a page's script writes, from the data the page carries (the explorer's lists)
+    page = re.sub(r'(<script type="application/json"[^>]*>)(.*?)(</script>)',
+                  lambda m: m.group(1) + _json_links(m.group(2), here, lang, want) + m.group(3), page, flags=re.S)
     # what asks the server leaves the page: the form that asks for the ties as of a date. So do
     # the modelling detail that a page with ties folds away (its statements as a table) and the
     # JSON-LD embedded for search engines: the page links its data in every format
     # (data/SLUG.ttl, .jsonld, ...), and without them the largest page, ICOM's, is under 100 KB
     page = re.sub(r'<form class="as-of-form".*?</form>\n?', "", page, flags=re.S)
-    # the explorer's and the timeline's controls ask the server: here they say so, and rest
-    note = html.escape(TEXT[lang]["static_needs_server"])
-    page = re.sub(r'<form class="(nw-controls|timeline-zoom)"', lambda m: f'<p class="muted static-note">{note}</p>\n'
-                  f'<form class="{m.group(1)}" inert', page, count=1)
     page = re.sub(r'<script type="application/ld\+json">.*?</script>\n?', "", page, flags=re.S)
     page = re.sub(r'<details id="statements"><summary>.*?</details>\n?', "", page, flags=re.S)
     # the query page says where its queries run; the download page's commands name the
@@ -220,10 +260,46 @@ def _rewrite(page: str, name: str, lang: str, want) -> str:
     # before the page's own scripts, which come after its content (and its data, such as the
     # query page's), so that they find the stand-in in place and the data it has set
     script = f'<script src="{root}static/offline.js" data-root="{root}" data-lang="{lang}"></script>\n'
+    for part in _OWN_STAND_IN.get(name.split("/")[0].split(".")[0], ()):
+        script += f'<script src="{root}static/{part}"{_script_words(part, lang)}></script>\n'
     content_end = page.find("</main>")
     first = page.find("<script src=", content_end) if content_end >= 0 else -1
     at = first if first >= 0 else page.rfind("</body>")
     return page[:at] + script + page[at:]
+
+
+def _json_links(text: str, here: str, lang: str, want) -> str:
+    """JSON with each ``"href"`` that leads to a page of the site made relative to ``here``."""
+    def link(match: re.Match) -> str:
+        found = want(match.group(2), lang)
+        if found is None:
+            return match.group(0)
+        file, query = found
+        return match.group(1) + posixpath.relpath(file, here or ".") + ("?" + query if query else "") + '"'
+
+    return re.sub(r'("href": ?")(/[^"\\]*)"', link, text)
+
+
+def _script_data(page: str, element: str) -> str:
+    """The JSON a page carries in its ``<script type="application/json" id=element>``."""
+    return re.search(rf'<script type="application/json" id="{element}">(.*?)</script>', page, flags=re.S).group(1)
+
+
+def _script_words(part: str, lang: str) -> str:
+    """What the timeline's stand-in needs (as attributes of its script): the most marks drawn
+    and the drawing's measures (`heritage_kg.timeline`), and of the language the timeline's
+    name, the locale its axis and dates are written in and how it writes a month's first day."""
+    if part != "offline-timeline.js":
+        return ""
+    from . import timeline
+    from .grammar import locale_of
+    from .words import GRAMMAR
+
+    locale = str(locale_of(GRAMMAR.get(lang, {}), lang)).replace("_", "-")
+    first = GRAMMAR.get(lang, {}).get("first-day") or ""
+    measures = ",".join(str(n) for n in (timeline.WIDTH, timeline.LEFT, timeline.RIGHT, timeline.ROW, timeline.TOP))
+    return (f' data-limit="{timeline.MARK_LIMIT}" data-measures="{measures}" data-label="{html.escape(TEXT[lang]["timeline"])}"'
+            f' data-locale="{html.escape(locale)}" data-first-day="{html.escape(first)}"')
 
 
 def _plain_static(address: str) -> str:

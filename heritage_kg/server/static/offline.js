@@ -223,10 +223,21 @@
     });
   }
 
+  // What a page's own stand-in answers (static/offline-network.js, static/offline-timeline.js),
+  // each a pattern of the path and what answers it.
+  var answers = [];
+  window.heritageOffline = {
+    root: root, lang: lang, fetch: realFetch, json: json, fold: fold,
+    answer: function (pattern, handler) { answers.push([pattern, handler]); }
+  };
+
   window.fetch = function (input, init) {
     var request = new Request(input, init);
     var url = new URL(request.url);
     if (url.origin === window.location.origin) {
+      for (var i = 0; i < answers.length; i++) {
+        if (answers[i][0].test(url.pathname)) return answers[i][1](request, url);
+      }
       if (/\/sparql$/.test(url.pathname)) return sparql(request);
       if (/\/api\/queries(\/|$)/.test(url.pathname)) return named(request);
       if (/\/api\/search$/.test(url.pathname)) return searchApi(request);
