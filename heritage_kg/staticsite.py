@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .describe import PACKAGE, Edition
 from .names import fold
-from .project import BASE, ENTITY_NS, VOCAB_NS, Project
+from .project import BASE, ENTITY_NS, ONTOLOGY_NS, VOCAB_NS, Project
 from .words import DEFAULT, LANGS, TEXT
 
 #: The start of the crawl, with each language's home page: what no page may link to.
@@ -311,23 +311,34 @@ def _plain_static(address: str) -> str:
 
 
 def _search_index(state) -> bytes:
-    """The names the offline search reads: each entity's and concept's names, folded for
-    matching as the server folds them, with its page in each language and its kind."""
-    from .names import AGENT_CLASSES, STATEMENT_CLASSES
-    from .server.search import index
+    """The names the offline search reads, in the server's order (by IRI): each entity's and
+    concept's names, folded for matching as the server folds them, with its tier of the server's
+    ranking, its page in each language and its kind; the kinds
+    it counts under and those it is kept to when a kind is chosen (the server's filter), by local
+    name, with their names; the server's measures of a partial match; and the words of the
+    search page."""
+    from .server.search import MIN_WORD, PARTIAL, index
 
     searched = index(state)
     known = searched.known
-    nodes = []
+    nodes, kinds = [], {}
     for iri in sorted(searched.joined):
         names = sorted({(fold(t), t, lang) for by_lang in (known.labels.get(iri, {}), known.acronyms.get(iri, {}))
                         for lang, values in by_lang.items() for t in values})
         key = iri[len(ENTITY_NS):] if iri.startswith(ENTITY_NS) else "vocab/" + iri[len(VOCAB_NS):]
-        tier = 0 if known.is_a(iri, AGENT_CLASSES) else 2 if known.is_a(iri, STATEMENT_CLASSES) else 1
-        nodes.append({"key": key, "tier": tier, "names": [list(n) for n in names],
+        counted = [k for k in known.kinds(iri) if k.startswith(ONTOLOGY_NS)]
+        within = sorted({c for t in known.types.get(iri, ()) for c in (t, *known.ancestors(t)) if c.startswith(ONTOLOGY_NS)})
+        for k in counted:
+            kinds.setdefault(k[len(ONTOLOGY_NS):], {lang: str(known.label(k, lang)) for lang in LANGS})
+        nodes.append({"key": key, "tier": searched.tier[iri], "names": [list(n) for n in names],
+                      "kinds": [k[len(ONTOLOGY_NS):] for k in counted], "within": [c[len(ONTOLOGY_NS):] for c in within],
                       **{lang: [str(known.label(iri, lang)), known.acronym(iri, lang) or "",
                                 known.kind_label(iri, lang) or searched.scheme_of(iri, lang)] for lang in LANGS}})
-    return json.dumps({"nodes": nodes}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    words = {lang: {w: TEXT[lang][w] for w in ("results_for", "colon", "filter_by_kind", "every_kind", "matched", "no_results",
+                                               "search_partial")}
+             for lang in LANGS}
+    return json.dumps({"nodes": nodes, "kinds": kinds, "words": words, "partial": [PARTIAL, MIN_WORD]},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _queries(project: Project, lang: str) -> bytes:

@@ -223,3 +223,35 @@ def test_a_graph_larger_than_a_page_says_what_this_copy_draws_from(browser, monk
             assert notice.inner_text().startswith("Cette copie du site contient les 10 éléments datés les plus anciens")
             assert page.locator("script[data-limit='10']").count() == 1
     assert seen.problems() == [] and seen_timeline.problems() == []
+
+
+SEARCH = """() => ({
+  total: (document.querySelector('p.total') || {}).innerText,
+  partial: Array.from(document.querySelectorAll('main p.muted')).map(p => p.innerText).filter(t => t.length > 0),
+  facets: Array.from(document.querySelectorAll('nav.facets a, nav.facets strong')).map(e => e.tagName + ' ' + e.innerText),
+  facetKinds: Array.from(document.querySelectorAll('nav.facets a')).map(a => new URL(a.href).searchParams.get('kind')),
+  results: Array.from(document.querySelectorAll('ol.results li')).map(li => {
+    const link = li.querySelector('a'), matched = li.querySelector('span[lang]');
+    return [link.innerText, (li.querySelector('.acronym') || {}).innerText || null, li.querySelector('.muted').innerText,
+            matched ? matched.innerText : null];
+  })})"""
+
+
+@pytest.mark.parametrize("lang, q", [("en", "icom"), ("fr", "musées"), ("en", "blue shield"),
+                                     ("en", "museums nowhere")])
+def test_the_search_page_finds_and_filters_by_kind_as_the_server_does(browser, served, server, lang, q):
+    def read(url: str) -> dict:
+        with opened(browser, url) as (page, seen, _):
+            page.locator("p.total").wait_for()
+            found = page.evaluate(SEARCH)
+            assert seen.problems() == []
+        return found
+
+    whole = read(f"{server}/search?lang={lang}&q={q}")
+    assert len(whole["facets"]) > 1, "a search with one kind of match tests no filter"
+    for kind in (None, whole["facetKinds"][1]):
+        chosen = f"&kind={kind}" if kind else ""
+        wanted, got = read(f"{server}/search?lang={lang}&q={q}{chosen}"), read(f"{served}search.{lang}.html?q={q}{chosen}")
+        assert got["total"] == wanted["total"] and got["facets"] == wanted["facets"] and got["partial"] == wanted["partial"]
+        # the server shows a page of them at a time, the static page all
+        assert got["results"][:len(wanted["results"])] == wanted["results"] and len(wanted["results"]) > 0

@@ -253,7 +253,7 @@
 
   offline.answer(/\/network\.json$/, function (request, url) {
     try {
-      return Promise.resolve(offline.json({ shown: shown(parse(url.searchParams)), left_out: 0 }));
+      return Promise.resolve(offline.json({ shown: shown(parse(url.searchParams)) }));
     } catch (error) {
       if (!(error instanceof Bad)) throw error;
       return Promise.resolve(offline.json({ error: error.message }, 400));

@@ -177,13 +177,15 @@
     return null;
   }
 
-  function search(q) {
+  // The matches of q, best first, kept to the nodes of the kind chosen (a local name of the
+  // ontology, or none); and the kinds of all the matches with how many of each, for the filter.
+  function search(q, kind) {
     return index().then(function (found) {
       var query = fold(q.slice(0, 100));
       var words = query.split(" ").filter(Boolean);
       var best = [];
-      if (!words.length) return { results: [], total: 0 };
-      found.nodes.forEach(function (node) {
+      if (!words.length) return { results: [], total: 0, facets: [] };
+      found.nodes.forEach(function (node, at) {
         var top = null;
         node.names.forEach(function (name) {
           var r = rank(query, words, name[0]);
@@ -193,21 +195,45 @@
           var joined = node.names.map(function (n) { return n[0]; }).join("\u0001");
           if (words.every(function (w) { return joined.indexOf(w) >= 0; })) top = [4, node.names[0][1], node.names[0][2]];
         }
-        if (top !== null) best.push({ node: node, match: top });
+        if (top !== null) best.push({ node: node, at: at, match: top });
       });
+      if (!best.length && words.length > 1) {
+        // no node has every word: those with some of them, the most words first
+        var held = new Map();
+        words.filter(function (w) { return w.length >= found.partial[1]; }).forEach(function (word) {
+          found.nodes.forEach(function (node, at) {
+            node.names.forEach(function (name) {
+              if (name[0].indexOf(word) < 0) return;
+              if (!held.has(at)) held.set(at, { words: new Set(), first: [name[1], name[2]] });
+              held.get(at).words.add(word);
+            });
+          });
+        });
+        held.forEach(function (entry, at) {
+          best.push({ node: found.nodes[at], at: at, match: [found.partial[0] + words.length - entry.words.size, entry.first[0], entry.first[1]] });
+        });
+      }
+      var counted = {};
+      best.forEach(function (hit) { hit.node.kinds.forEach(function (k) { counted[k] = (counted[k] || 0) + 1; }); });
+      var facets = Object.keys(counted).map(function (k) {
+        return { key: k, label: found.kinds[k][lang] || found.kinds[k].en, count: counted[k] };
+      }).sort(function (a, b) {
+        return b.count - a.count || (fold(a.label) < fold(b.label) ? -1 : fold(a.label) > fold(b.label) ? 1 : 0);
+      });
+      if (kind) best = best.filter(function (hit) { return hit.node.within.indexOf(kind) >= 0; });
       best.sort(function (a, b) {
         var x = a.node[lang] || a.node.en, y = b.node[lang] || b.node.en;
         return a.match[0] - b.match[0] || a.node.tier - b.node.tier || x[0].length - y[0].length
-          || (fold(x[0]) < fold(y[0]) ? -1 : fold(x[0]) > fold(y[0]) ? 1 : 0);
+          || (fold(x[0]) < fold(y[0]) ? -1 : fold(x[0]) > fold(y[0]) ? 1 : 0) || a.at - b.at;
       });
       return {
-        total: best.length,
+        total: best.length, facets: facets, words: found.words[lang] || found.words.en,
         results: best.map(function (hit) {
           var shown = hit.node[lang] || hit.node.en;
           var holds = words.every(function (w) { return fold(shown[0]).indexOf(w) >= 0 || fold(shown[1]).indexOf(w) >= 0; });
           var matched = hit.match[1] !== shown[0] && hit.match[1] !== shown[1] && !holds;
           return {
-            key: hit.node.key, label: shown[0], acronym: shown[1] || null, kind: shown[2],
+            key: hit.node.key, label: shown[0], acronym: shown[1] || null, kind: shown[2], partial: hit.match[0] >= found.partial[0],
             page: new URL("page/" + hit.node.key + "." + lang + ".html", root).href,
             matched: matched ? hit.match[1] : null, matched_lang: matched ? hit.match[2] || null : null
           };
@@ -313,43 +339,62 @@
 
   var results = document.querySelector("main form.search.big");
   if (results && here.get("q")) {
-    // the search page: the matches of ?q=, drawn as the server draws them
+    // the search page: the matches of ?q= (and ?kind=), drawn as the server draws them
     document.addEventListener("DOMContentLoaded", function () {
       var input = document.getElementById("search-again");
-      if (input) input.value = here.get("q");
-      search(here.get("q")).then(function (found) {
-        var total = document.createElement("p");
-        total.className = "total";
-        total.textContent = (lang === "fr" ? "Résultats pour « " + here.get("q") + " » : " : "Results for “" + here.get("q") + "”: ")
-          + found.total.toLocaleString(lang === "fr" ? "fr-FR" : "en-GB");
-        var list = document.createElement("ol");
-        list.className = "results";
-        found.results.forEach(function (hit) {
-          var item = document.createElement("li");
-          var link = document.createElement("a");
-          link.href = hit.page;
-          link.textContent = hit.label;
-          item.appendChild(link);
-          if (hit.acronym && hit.acronym !== hit.label) {
-            var acronym = document.createElement("span");
-            acronym.className = "acronym";
-            acronym.textContent = " " + hit.acronym;
-            item.appendChild(acronym);
-          }
-          var kind = document.createElement("span");
-          kind.className = "muted";
-          kind.textContent = " " + hit.kind;
-          item.appendChild(kind);
-          if (hit.matched) {
-            var matched = document.createElement("span");
-            matched.lang = hit.matched_lang || "";
-            matched.textContent = " (" + hit.matched + ")";
-            item.appendChild(matched);
-          }
-          list.appendChild(item);
-        });
-        results.after(total, list);
-      });
+      var q = here.get("q"), kind = here.get("kind") || null;
+      if (input) input.value = q;
+      search(q, kind).then(function (found) { results.after.apply(results, searchPage(found, q, kind)); });
     });
+  }
+
+  function element(name, text, attributes) {
+    var made = document.createElement(name);
+    if (text !== undefined && text !== null) made.textContent = text;
+    Object.keys(attributes || {}).forEach(function (key) { made.setAttribute(key, attributes[key]); });
+    return made;
+  }
+
+  function searchPage(found, q, kind) {
+    var words = found.words;
+    var address = function (chosen) {
+      var params = new URLSearchParams({ q: q });
+      if (chosen) params.set("kind", chosen);
+      return window.location.pathname + "?" + params.toString();
+    };
+    var total = element("p", null, { "class": "total" });
+    total.append(words.results_for + " ", element("q", q), words.colon + " ",
+                 element("strong", found.total.toLocaleString(lang === "fr" ? "fr-FR" : "en-GB")));
+    var made = [total];
+    if (found.results.length && found.results[0].partial) made.push(element("p", words.search_partial, { "class": "muted" }));
+    if (found.facets.length > 1 || kind) {
+      var facets = element("nav", null, { "class": "facets", "aria-label": words.filter_by_kind });
+      facets.append(element("span", words.filter_by_kind + words.colon, { "class": "muted" }), " ");
+      if (kind) facets.append(element("a", words.every_kind, { href: address(null) }), " ");
+      found.facets.forEach(function (facet) {
+        var text = facet.label + " (" + facet.count + ")";
+        facets.append(facet.key === kind ? element("strong", text, { "aria-current": "true" })
+                                         : element("a", text, { href: address(facet.key) }), " ");
+      });
+      made.push(facets);
+    }
+    if (!found.results.length) {
+      made.push(element("p", words.no_results + "."));
+      return made;
+    }
+    var list = element("ol", null, { "class": "results" });
+    found.results.forEach(function (hit) {
+      var item = element("li");
+      item.appendChild(element("a", hit.label, { href: hit.page }));
+      if (hit.acronym && hit.acronym !== hit.label) item.append(" ", element("span", hit.acronym, { "class": "acronym" }));
+      item.append(" ", element("span", hit.kind, { "class": "muted" }));
+      if (hit.matched) {
+        item.append(element("br"), element("span", words.matched, { "class": "muted" }), " ",
+                    element("span", hit.matched, { lang: hit.matched_lang || "" }));
+      }
+      list.appendChild(item);
+    });
+    made.push(list);
+    return made;
   }
 }());
