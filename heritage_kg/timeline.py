@@ -180,8 +180,8 @@ class Timeline:
         timeline, in the browser, for any window and either grouping as `drawing` draws it: each
         mark of ``organisation`` (of all, for None), oldest first, up to `MARK_LIMIT` of them,
         with its place on the axis (years with their fractions), its groups under both
-        groupings and what it says; each group's heading; the order of the kinds; and the words
-        and locale of the axis."""
+        groupings and what it says; each group's heading; the order of the kinds; and the locale
+        the axis is written in."""
         chosen = self.marks if organisation is None else self.of.get(organisation, [])
         sent = chosen[:MARK_LIMIT]
         marks, headings = [], {}

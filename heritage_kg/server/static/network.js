@@ -18,8 +18,13 @@
   var focusInput = document.getElementById("nw-focus");
   var words = data.words;
   var lang = data.lang;
-  // the page's own address, from its form: the server's /network, or a static site's file
-  var address = form.getAttribute("action").split("?")[0];
+  // the address of a view: the server's /network; in the static site, the file that holds its
+  // extras (static/offline-network.js says which)
+  var path = form.getAttribute("action").split("?")[0];
+  function address(params) {
+    var offline = window.heritageOffline;
+    return offline && offline.networkAddress ? offline.networkAddress(params) : path + "?" + params.toString();
+  }
   if (!window.cytoscape) return;  // the lists below the controls are the page without the picture
 
   var kinds = {};
@@ -159,7 +164,7 @@
   function refresh() {
     var params = query();
     var mine = ++sequence;
-    window.history.replaceState(null, "", address + "?" + params.toString());
+    window.history.replaceState(null, "", address(params));
     fetch("/network.json?" + params.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (body) {
@@ -171,7 +176,7 @@
   }
 
   function reload(params) {
-    window.location.assign(address + "?" + params.toString());
+    window.location.assign(address(params));
   }
 
   function showProblem(message) {
@@ -226,7 +231,7 @@
     node.select();
     if (centre) cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 200 });
     focusInput.value = id;
-    window.history.replaceState(null, "", address + "?" + query().toString());
+    window.history.replaceState(null, "", address(query()));
     fetch("/network/about/" + encodeURIComponent(id) + "?lang=" + encodeURIComponent(lang), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (about) { if (!about.error) summarise(about); })
@@ -268,7 +273,7 @@
       cy.$(":selected").unselect();
       panel.hidden = true;
       focusInput.value = "";
-      window.history.replaceState(null, "", address + "?" + query().toString());
+      window.history.replaceState(null, "", address(query()));
       canvas.focus();
     });
     actions.append(page, " ", expand, " ", only, " ", close);

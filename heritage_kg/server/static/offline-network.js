@@ -240,8 +240,17 @@
     window.location.replace(target.href);
     return;
   }
-  // the explorer's address is this file's, which holds these extras
+  // the explorer's address for a view is the file that holds its extras, with the view's
+  // filters; the form, sent without the script, comes back to this file
   form.setAttribute("action", fileFor(facts.extras).pathname);
+  offline.networkAddress = function (params) {
+    var extras = [];
+    params.getAll("with").forEach(function (raw) { raw.split(",").forEach(function (e) { if (e && extras.indexOf(e) < 0) extras.push(e); }); });
+    var known = extras.every(function (e) { return facts.allowed["with"].indexOf(e) >= 0; });
+    var file = fileFor(known ? extras.sort() : facts.extras);
+    file.search = params.toString();
+    return file.pathname + file.search;
+  };
   if (filters) {
     arrange(filters);
     data.shown = shown(filters);

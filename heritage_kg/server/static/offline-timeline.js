@@ -156,6 +156,11 @@
       window.location.replace(file.href);
       return;
     }
+    // the form asks this file for another window, not the server's /timeline
+    var form = document.querySelector("form.timeline-zoom");
+    form.setAttribute("action", window.location.pathname);
+    var who = form.querySelector("input[name=organisation]");
+    if (who) who.remove();
     var from = here.get("from") || "", to = here.get("to") || "", group = here.get("group") || "kind";
     var problem = null, lo = null, hi = null;
     if (from && (lo = bound(from, false)) === null) problem = say(words.error_bound, { which: "from", given: "'" + from.slice(0, 20) + "'", forms: words.bound_forms });
@@ -167,7 +172,7 @@
       notice.className = "notice";
       notice.setAttribute("role", "alert");
       notice.textContent = problem;
-      document.querySelector("form.timeline-zoom").before(notice);
+      form.before(notice);
       return;
     }
     if (!from && !to && group === "kind") return;  // the server's own drawing
