@@ -114,6 +114,44 @@ def browser_views(site: Path, runs: int = 3) -> list[tuple[str, float, float | N
     return out
 
 
+def server_answers(root: Path) -> list[tuple[str, float]]:
+    """The same filters asked of `heritage-kg serve` (one page process) on loopback: the
+    milliseconds of each answer, the first time and again (a year's answer is kept, a day's not)."""
+    import signal
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "heritage_kg.cli", "--root", str(root), "serve", "--host", "127.0.0.1",
+                               "--port", str(port), "--processes", "1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base, out = f"http://127.0.0.1:{port}", []
+
+    def asked(path: str) -> float:
+        started = time.monotonic()
+        with urllib.request.urlopen(base + path, timeout=900) as answer:
+            answer.read()
+        return (time.monotonic() - started) * 1000
+
+    try:
+        for _ in range(600):
+            try:
+                asked("/sparql?query=ASK%7B%7D")
+                break
+            except OSError:
+                time.sleep(1)
+        asked("/network?lang=en")  # the view, made once, as the page's script finds it
+        for path in ("/network.json?lang=en&asOf=1995", "/network.json?lang=en&asOf=1995",
+                     "/network.json?lang=en&asOf=1995-06-01", "/timeline?lang=en",
+                     "/timeline?lang=en&from=1990&group=organisation"):
+            out.append((path, asked(path)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+    return out
+
+
 def browser_founders(site: Path, runs: int = 3) -> list[tuple[float, float, float]]:
     """For each run, in a fresh page: seconds from asking for the page to the first row, the
     query's own milliseconds in Oxigraph, and the milliseconds of the same query run again."""
@@ -155,7 +193,7 @@ def main() -> None:
           f"{time.strftime('%Y-%m-%d')}.\n")
     print("| graph | command | wall | peak memory | files | bytes |")
     print("|---|---|---|---|---|---|")
-    sites = {}
+    sites, roots = {}, {}
     for root in args.root:
         count = triples(root)
         out = work / str(count)
@@ -172,7 +210,7 @@ def main() -> None:
             folder = out / {"site": "site", "release --no-site": "bare", "release": "release"}[name]
             files, size = size_of(folder)
             print(f"| {count:,} triples | `{name}` | {wall:.1f} s | {peak:,} MiB | {files:,} | {size:,} |", flush=True)
-        sites[count] = out / "site"
+        sites[count], roots[count] = out / "site", root
     chosen = [c for c in sites if args.browser is None or c <= args.browser]
     if chosen:
         count = max(chosen) if args.browser is not None else min(chosen)
@@ -187,6 +225,11 @@ def main() -> None:
             print("|---|---|---|")
             for name, shown, answer in browser_views(sites[count]):
                 print(f"| {name} | {shown:,.0f} ms | {'' if answer is None else f'{answer:.1f} ms'} |", flush=True)
+            print(f"\nThe same asked of `heritage-kg serve` on the project of {count:,} triples (loopback, one page process):\n")
+            print("| asked | answer |")
+            print("|---|---|")
+            for path, ms in server_answers(roots[count]):
+                print(f"| `{path}` | {ms:,.1f} ms |", flush=True)
 
 
 if __name__ == "__main__":
