@@ -6,7 +6,7 @@
  * worked out as the server's ``shown`` works it out, before the page's own script draws it;
  * /network.json and /network/about/NAME are answered for that script as the server answers
  * them. A tie holds on a date by the comparison that ends the named query ``as-of``, over the
- * start, end and replacement that query reads; tests/test_static_site.py holds the two to the
+ * start, end and replacement that query reads; tests/test_static_views.py holds the two to the
  * same answers. Runs after static/offline.js and before static/network.js.
  */
 (function () {

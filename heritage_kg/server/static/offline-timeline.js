@@ -6,7 +6,7 @@
  * window (``from``, ``to``) and the grouping (``group``) of the address are drawn as the server's
  * Timeline.drawing draws them, with the same markup as _timeline_svg.html; and the query page's
  * timeline view (POST /timeline/draw) is drawn as Timeline.rows draws it.
- * tests/test_static_site.py holds the drawings to the server's. Runs after static/offline.js and
+ * tests/test_static_views.py holds the drawings to the server's. Runs after static/offline.js and
  * before static/timeline.js, which then finds the marks in place.
  */
 (function () {
