@@ -26,24 +26,21 @@ def _query(queries: Path):
 def statuses(store: ox.Store, queries: Path, node: str | None, when: Period) -> dict[str, str]:
     """Each tie of ``node`` (of every node, for None), by IRI: whether it held as of ``when``
     ("holds"), had not begun ("not yet"), had ended ("ended"), or is undated ("undated")."""
-    query = _query(queries)
     given = {"asOf": when.text, "all": "true"} | ({"organisation": f"<{node}>"} if node is not None else {})
-    chosen = {name: term for name, term in query.bindings(given).items() if name in given}
-    text = bind_values(query.text, chosen, query.name)
-    found: dict[str, str] = {}
-    for row in store.query(text):
-        found[row["tie"].value] = row["status"].value
-    return found
+    return {row["tie"].value: row["status"].value for row in _rows(store, queries, given)}
 
 
 def spans(store: ox.Store, queries: Path) -> dict[str, tuple[str | None, str | None, str | None]]:
     """Each tie's start, end and (a figure's) replacement, by IRI, as the named query ``as-of``
     reads them from the data: what the static site's explorer needs to tell, in the browser,
     which ties held on any date, by the comparison that ends that query."""
+    return {row["tie"].value: tuple(None if row[v] is None else row[v].value for v in ("start", "end", "replaced"))
+            for row in _rows(store, queries, {"asOf": "2000", "all": "true"})}
+
+
+def _rows(store: ox.Store, queries: Path, given: dict[str, str]):
+    """The rows of the named query ``as-of`` with the parameters ``given`` bound, and the others
+    left unbound: without an organisation, the rows are every organisation's."""
     query = _query(queries)
-    given = {"asOf": "2000", "all": "true"}
     chosen = {name: term for name, term in query.bindings(given).items() if name in given}
-    found: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for row in store.query(bind_values(query.text, chosen, query.name)):
-        found[row["tie"].value] = tuple(None if row[v] is None else row[v].value for v in ("start", "end", "replaced"))
-    return found
+    return store.query(bind_values(query.text, chosen, query.name))

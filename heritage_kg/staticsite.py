@@ -197,10 +197,11 @@ async def _crawl(client: _App, put: Callable[[str, bytes], None]) -> None:
         if status != 200:
             continue  # a link to nothing: the page that had it keeps it as it is
         if kind.startswith("text/html"):
-            body = _rewrite(body.decode("utf-8"), name, lang, want).encode("utf-8")
+            page = _rewrite(body.decode("utf-8"), name, lang, want)
+            body = page.encode("utf-8")
             if name.startswith("network."):
                 # each node's summary, which the explorer asks for when it is chosen
-                for node in json.loads(_script_data(body.decode("utf-8"), "nw-data"))["offline"]["nodes"]:
+                for node in json.loads(_script_data(page, "nw-data"))["offline"]["nodes"]:
                     want(f"/network/about/{node}?lang={lang}", lang)
         elif name.startswith("network/about/"):
             # its link leads from the explorer, at the folder's top, to the node's page

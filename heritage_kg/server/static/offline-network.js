@@ -24,9 +24,7 @@
   data.shown.edges.forEach(function (edge) { whole[edge.id] = edge; });
   var order = data.shown.nodes.map(function (node) { return node.id; });
 
-  function say(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
-  }
+  var say = offline.say;
 
   function quoted(text) { return "'" + String(text).slice(0, 40) + "'"; }
 
@@ -50,10 +48,7 @@
   function isPeriod(text) {
     var match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text);
     if (!match || match[1] === "0000") return false;
-    var year = Number(match[1]), month = match[2] ? Number(match[2]) : 1, day = match[3] ? Number(match[3]) : 1;
-    var date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);  // a month or a day that is none moves to another
-    return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    return offline.dayExists(Number(match[1]), match[2] ? Number(match[2]) : 1, match[3] ? Number(match[3]) : 1);
   }
 
   function resolve(text, name) {
@@ -170,14 +165,6 @@
   var form = document.getElementById("nw-controls");
   var here = new URLSearchParams(window.location.search);
 
-  function problem(message) {
-    var notice = document.createElement("p");
-    notice.className = "notice";
-    notice.setAttribute("role", "alert");
-    notice.textContent = message;
-    form.before(notice);
-  }
-
   function fileFor(extras) {
     return new URL("network." + data.lang + extras.map(function (e) { return "." + e; }).join("") + ".html", offline.root);
   }
@@ -231,7 +218,7 @@
     filters = parse(here);
   } catch (error) {
     if (!(error instanceof Bad)) throw error;
-    problem(error.message);
+    offline.problem(form, error.message);
   }
   if (filters && filters.extras.join() !== facts.extras.join()) {
     // another set of extras is another file, whose address keeps them as the server's does

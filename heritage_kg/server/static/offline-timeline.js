@@ -49,18 +49,12 @@
     return match[2] ? at(Number(match[1]), Number(match[2]), Number(match[3] || 1)) : Number(match[1]);
   }
 
-  function exists(year, month, day) {
-    var date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  }
-
   // A bound of a window: its start, or (end) the start of what follows it; null for none.
   function bound(text, end) {
     var match = DATE.exec(text);
     if (!match) return null;
     var year = Number(match[1]), month = match[2] ? Number(match[2]) : null, day = match[3] ? Number(match[3]) : null;
-    if (!exists(year > 0 ? year : 1, month || 1, day || 1)) return null;
+    if (!offline.dayExists(year > 0 ? year : 1, month || 1, day || 1)) return null;
     if (!end) return yearOf(text);
     if (month === null) return year + 1;
     if (day === null) return at(year + Math.floor(month / 12), month % 12 + 1);
@@ -138,12 +132,9 @@
 
   // -- a timeline page: its window and its grouping ---------------------------------------------
 
+  var say = offline.say;
   var holder = document.getElementById("tl-data");
   if (holder) page(JSON.parse(holder.textContent));
-
-  function say(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
-  }
 
   function page(data) {
     var words = data.words, here = new URLSearchParams(window.location.search);
@@ -168,11 +159,7 @@
     else if (lo !== null && hi !== null && lo >= hi) problem = say(words.error_window_order, { start: from.slice(0, 20), end: to.slice(0, 20) });
     else if (group !== "kind" && group !== "organisation") problem = say(words.error_group, { given: "'" + group.slice(0, 20) + "'" });
     if (problem) {
-      var notice = document.createElement("p");
-      notice.className = "notice";
-      notice.setAttribute("role", "alert");
-      notice.textContent = problem;
-      form.before(notice);
+      offline.problem(form, problem);
       return;
     }
     if (!from && !to && group === "kind") return;  // the server's own drawing
@@ -305,7 +292,7 @@
           if (text === null || text === undefined) return;
           var match = DATE.exec(String(text));
           if (!match) throw new Error("row " + (n + 1) + ": '" + String(text).slice(0, 20) + "' is not a year, month or day such as 1996, 1996-06 or 1996-06-06");
-          if (match[2] && !exists(Number(match[1]), Number(match[2]), Number(match[3] || 1))) {
+          if (match[2] && !offline.dayExists(Number(match[1]), Number(match[2]), Number(match[3] || 1))) {
             throw new Error("row " + (n + 1) + ": '" + String(text).slice(0, 20) + "' is a day that does not exist");
           }
         });

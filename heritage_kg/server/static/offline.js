@@ -249,11 +249,33 @@
     });
   }
 
-  // What a page's own stand-in answers (static/offline-network.js, static/offline-timeline.js),
-  // each a pattern of the path and what answers it.
+  // -- what the pages' own stand-ins share (static/offline-network.js, static/offline-timeline.js) --
+
+  // A sentence of the server's words with its {names} filled in.
+  function say(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+
+  // Whether a month and a day exist in a year (2022-02-30 does not).
+  function dayExists(year, month, day) {
+    var date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  }
+
+  // A bad address's one line, where the server's page would have stood: before ``element``.
+  function problem(element, message) {
+    var notice = document.createElement("p");
+    notice.className = "notice";
+    notice.setAttribute("role", "alert");
+    notice.textContent = message;
+    element.before(notice);
+  }
+
+  // What a page's own stand-in answers, each a pattern of the path and what answers it.
   var answers = [];
   window.heritageOffline = {
-    root: root, lang: lang, fetch: realFetch, json: json, fold: fold,
+    root: root, lang: lang, fetch: realFetch, json: json, fold: fold, say: say, dayExists: dayExists, problem: problem,
     answer: function (pattern, handler) { answers.push([pattern, handler]); }
   };
 
